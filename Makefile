@@ -1,0 +1,43 @@
+# dlcourse: `make lab` to study, `make test` to run every test. Both create .venv when needed.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+PORT   ?= 8888
+# JupyterLab refuses to run as root unless told to (containers, CI machines).
+ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
+export PATH := $(abspath $(BIN)):$(PATH)
+
+.PHONY: lab instructor test lessons benchmark clean-env help
+
+help:
+	@echo "make lab         open JupyterLab on lessons/ (creates $(VENV) on first use)"
+	@echo "make test        run every test (creates $(VENV) on first use)"
+	@echo "make lessons     regenerate lessons/ from solutions/ with nbgrader"
+	@echo "make instructor  open JupyterLab at the course root, with nbgrader's formgrader"
+	@echo "make benchmark   run the benchmarks in benchmarks/"
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "dlcourse needs Python 3.11 or newer")'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	touch $(STAMP)
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab --ServerApp.root_dir=lessons --port=$(PORT) $(ROOT_FLAG)
+
+instructor: $(STAMP)
+	$(BIN)/jupyter lab --port=$(PORT) $(ROOT_FLAG)
+
+test: $(STAMP)
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lessons: $(STAMP)
+	$(BIN)/python -m autograder.lessons
+
+benchmark: $(STAMP)
+	$(BIN)/python benchmarks/run.py
+
+clean-env:
+	rm -rf $(VENV)

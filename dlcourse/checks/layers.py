@@ -1,0 +1,360 @@
+"""Lesson 02 exercises: init_params, dense_forward, forward, count_params, q3_output_shape, input_dim."""
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import numpy as np
+
+from ..reference import layers as ref
+from ..reference.activations import relu, sigmoid, tanh
+from .core import RTOL, ATOL, Case, Exercise, Mistake, Property, call_student, compare_arrays, describe
+
+
+def _data(seed: int, *shape: int) -> np.ndarray:
+    return np.random.default_rng(seed).normal(size=shape)
+
+
+def _identity(Z):
+    return Z
+
+
+def _layer(seed: int, n_in: int, n_out: int) -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    return rng.normal(size=(n_in, n_out)), rng.normal(size=(1, n_out))
+
+
+# --------------------------------------------------------------------------------------------
+# init_params: many answers are right, so the checker tests properties
+# --------------------------------------------------------------------------------------------
+
+def _call(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    outcome = call_student(fn, args, kwargs)
+    if outcome.error is not None:
+        raise outcome.error
+    return outcome.value
+
+
+def _params_problem(params: Any, sizes: list[int]) -> str | None:
+    """Is ``params`` a list of (W, b) pairs with the course's shapes for these layer sizes?"""
+    call = f"init_params({sizes})"
+    if params is None:
+        return f"{call} returned None. Did you forget the `return` statement?"
+    if not isinstance(params, (list, tuple)):
+        return f"{call} should return a list of (W, b) pairs, but returned {describe(params)}."
+    n_layers = len(sizes) - 1
+    if len(params) != n_layers:
+        return (f"{call} returned {len(params)} pairs, but {len(sizes)} layer sizes make "
+                f"{n_layers} layers (one (W, b) pair between each two consecutive sizes).")
+    for i, (pair, n_in, n_out) in enumerate(zip(params, sizes[:-1], sizes[1:]), start=1):
+        if not isinstance(pair, (list, tuple)) or len(pair) != 2:
+            return f"Layer {i} of {call} should be a pair (W, b), but it is {describe(pair)}."
+        W, b = pair
+        for name, arr, shape in (("W", W, (n_in, n_out)), ("b", b, (1, n_out))):
+            if not isinstance(arr, np.ndarray):
+                return f"{name} of layer {i} should be a NumPy array, but it is {describe(arr)}."
+            if arr.shape != shape:
+                hint = ""
+                if name == "W" and arr.shape == shape[::-1]:
+                    hint = (" It looks transposed: the course computes X @ W, so W has one row per "
+                            "input and one column per output.")
+                elif name == "b" and arr.shape == (n_out,):
+                    hint = " Give b the shape (1, n_out), as in the handout (np.zeros((1, n_out)))."
+                return (f"{name} of layer {i} has shape {arr.shape}, but ({n_in} inputs -> {n_out} "
+                        f"outputs) needs shape {shape}.{hint}")
+            if arr.dtype != np.float64:
+                return f"{name} of layer {i} has dtype {arr.dtype}; float64 was expected."
+            if not np.all(np.isfinite(arr)):
+                return f"{name} of layer {i} contains NaN or infinity."
+    return None
+
+
+def _init_shapes(sizes: list[int]) -> Callable[[Callable[..., Any]], str | None]:
+    def verify(fn: Callable[..., Any]) -> str | None:
+        return _params_problem(_call(fn, list(sizes)), sizes)
+    return verify
+
+
+def _init_weights_differ(fn: Callable[..., Any]) -> str | None:
+    sizes = [4, 5, 3]
+    params = _call(fn, sizes)
+    problem = _params_problem(params, sizes)
+    if problem:
+        return problem
+    for i, (W, _) in enumerate(params, start=1):
+        if np.ptp(W) == 0:
+            return (f"All the weights of layer {i} are equal ({W.flat[0]:g}). Then every neuron of "
+                    "the layer computes the same thing and they stay equal during training. "
+                    "Draw random weights, for example rng.normal(size=(n_in, n_out)).")
+        if np.max(np.abs(W)) > 10:
+            return (f"Some weights of layer {i} are larger than 10 in size ({np.max(np.abs(W)):.3g}). "
+                    "Start with small random weights, for example rng.normal(0, 1/np.sqrt(n_in), ...).")
+    return None
+
+
+def _init_seeded(fn: Callable[..., Any]) -> str | None:
+    sizes = [3, 4, 2]
+    first, again = _call(fn, sizes, seed=7), _call(fn, sizes, seed=7)
+    for params in (first, again):
+        problem = _params_problem(params, sizes)
+        if problem:
+            return problem
+    for i, ((W1, b1), (W2, b2)) in enumerate(zip(first, again), start=1):
+        if not (np.array_equal(W1, W2) and np.array_equal(b1, b2)):
+            return (f"Two calls with seed=7 gave different values (layer {i}). Create the random "
+                    "generator from the seed inside the function: rng = np.random.default_rng(seed).")
+    other = _call(fn, sizes, seed=8)
+    problem = _params_problem(other, sizes)
+    if problem:
+        return problem
+    if all(np.array_equal(W1, W2) for (W1, _), (W2, _) in zip(first, other)):
+        return ("seed=7 and seed=8 gave exactly the same weights: the `seed` argument is ignored. "
+                "Use it: rng = np.random.default_rng(seed).")
+    return None
+
+
+def _init_default_seed(fn: Callable[..., Any]) -> str | None:
+    sizes = [2, 3, 1]
+    a, b = _call(fn, sizes), _call(fn, sizes, seed=0)
+    for params in (a, b):
+        problem = _params_problem(params, sizes)
+        if problem:
+            return problem
+    if not all(np.array_equal(W1, W2) for (W1, _), (W2, _) in zip(a, b)):
+        return "init_params(sizes) and init_params(sizes, seed=0) should be equal: the default seed is 0."
+    return None
+
+
+INIT_PARAMS = Exercise(
+    name="init_params",
+    params=("layer_sizes", "seed"),
+    reference=None,
+    cases=[
+        Property("the handout's XOR network [2, 2, 1]: one (W, b) pair per layer with the right shapes",
+                 _init_shapes([2, 2, 1])),
+        Property("a deeper network [4, 5, 3]: weights random and not all equal", _init_weights_differ),
+        Property("the same seed gives the same values; a different seed gives different ones",
+                 _init_seeded),
+        Property("a wide network [64, 32, 16, 10]", _init_shapes([64, 32, 16, 10]), hidden=True),
+        Property("a single layer [5, 1]", _init_shapes([5, 1]), hidden=True),
+        Property("the default seed is 0", _init_default_seed, hidden=True),
+    ],
+)
+
+
+# --------------------------------------------------------------------------------------------
+# dense_forward and forward
+# --------------------------------------------------------------------------------------------
+
+_W1, _b1 = _layer(61, 3, 4)
+_W2, _b2 = _layer(62, 4, 2)
+
+DENSE_FORWARD = Exercise(
+    name="dense_forward",
+    params=("X", "W", "b", "activation"),
+    reference=ref.dense_forward,
+    cases=[
+        Case("X = 0, identity activation: every row must equal the bias",
+             (np.zeros((2, 3)), _W1, _b1, _identity),
+             hint="With X = 0, X @ W is 0, so the output should be b in every row."),
+        Case("3 samples, 3 inputs -> 4 outputs, sigmoid", (_data(63, 3, 3), _W1, _b1, sigmoid)),
+        Case("5 samples, 4 inputs -> 2 outputs, relu", (_data(64, 5, 4), _W2, _b2, relu)),
+        Case("the handout's Q3: X (3, 2) @ W (2, 1)",
+             (np.array([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]]), np.array([[0.1], [0.2]]),
+              np.array([[0.05]]), _identity)),
+        Case("one sample as a (1, n_in) batch, tanh", (_data(65, 1, 3), _W1, _b1, tanh), hidden=True),
+        Case("a wide layer 10 -> 64, relu", (_data(66, 7, 10), *_layer(67, 10, 64), relu), hidden=True),
+    ],
+    mistakes=[
+        Mistake("It looks like you forgot the bias: the layer computes activation(X @ W + b).",
+                lambda X, W, b, activation: activation(X @ W)),
+        Mistake("You did not apply the activation: the layer returns activation(X @ W + b), "
+                "not X @ W + b.",
+                lambda X, W, b, activation: X @ W + b),
+        Mistake("You applied the activation before adding b; add b first: activation(X @ W + b).",
+                lambda X, W, b, activation: activation(X @ W) + b),
+        Mistake("You used the activation on the input, not on the output of the layer.",
+                lambda X, W, b, activation: activation(X) @ W + b),
+    ],
+)
+
+
+def _forward_compare(expected: Any, got: Any, *, rtol: float = RTOL, atol: float = ATOL) -> str | None:
+    """forward returns (output, cache) with cache = [(A_prev, Z), ...], one pair per layer."""
+    out_exp, cache_exp = expected
+    if got is None:
+        return "forward returned None. It should return a pair: (output, cache)."
+    if not isinstance(got, (tuple, list)) or len(got) != 2:
+        return f"forward should return a pair (output, cache), but it returned {describe(got)}."
+    out_got, cache_got = got
+    problem = compare_arrays(out_exp, out_got, rtol=rtol, atol=atol, what="output (the first item)")
+    if problem:
+        return problem
+    if not isinstance(cache_got, (list, tuple)):
+        return f"cache should be a list with one (A_prev, Z) pair per layer, but it is {describe(cache_got)}."
+    if len(cache_got) != len(cache_exp):
+        return (f"cache has {len(cache_got)} entries, but the network has {len(cache_exp)} layers: "
+                "append one (A_prev, Z) pair per layer.")
+    for i, (entry_got, (a_exp, z_exp)) in enumerate(zip(cache_got, cache_exp), start=1):
+        if not isinstance(entry_got, (list, tuple)) or len(entry_got) != 2:
+            return f"cache[{i - 1}] should be a pair (A_prev, Z), but it is {describe(entry_got)}."
+        a_got, z_got = entry_got
+        problem = (compare_arrays(a_exp, a_got, rtol=rtol, atol=atol,
+                                  what=f"cache[{i - 1}][0] (A_prev, the input of layer {i})")
+                   or compare_arrays(z_exp, z_got, rtol=rtol, atol=atol,
+                                     what=f"cache[{i - 1}][1] (Z, the pre-activation of layer {i})"))
+        if problem:
+            return problem
+    return None
+
+
+def _ref_params(*sizes: int, seed: int) -> list[tuple[np.ndarray, np.ndarray]]:
+    return [_layer(seed + i, n_in, n_out) for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:]))]
+
+
+def _forward_no_last_activation(X, params, activations):
+    A, cache = X, []
+    for i, ((W, b), act) in enumerate(zip(params, activations)):
+        Z = A @ W + b
+        cache.append((A, Z))
+        A = act(Z) if i < len(params) - 1 else Z
+    return A, cache
+
+
+def _forward_caches_activation(X, params, activations):
+    A, cache = X, []
+    for (W, b), act in zip(params, activations):
+        Z = A @ W + b
+        A_next = act(Z)
+        cache.append((A, A_next))
+        A = A_next
+    return A, cache
+
+
+def _forward_first_activation_only(X, params, activations):
+    A, cache = X, []
+    for (W, b) in params:
+        Z = A @ W + b
+        cache.append((A, Z))
+        A = activations[0](Z)
+    return A, cache
+
+
+FORWARD = Exercise(
+    name="forward",
+    params=("X", "params", "activations"),
+    reference=ref.forward,
+    compare=_forward_compare,
+    cases=[
+        Case("one layer, identity activation", (_data(71, 3, 3), [(_W1, _b1)], [_identity])),
+        Case("two layers 3 -> 4 -> 2, relu then sigmoid",
+             (_data(72, 5, 3), [(_W1, _b1), (_W2, _b2)], [relu, sigmoid])),
+        Case("the handout's XOR shapes 2 -> 2 -> 1, sigmoid twice",
+             (np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]]), _ref_params(2, 2, 1, seed=73),
+              [sigmoid, sigmoid])),
+        Case("three layers 6 -> 8 -> 5 -> 3, tanh, relu, identity",
+             (_data(74, 4, 6), _ref_params(6, 8, 5, 3, seed=75), [tanh, relu, _identity]), hidden=True),
+        Case("a deep narrow net 2 -> 3 -> 3 -> 3 -> 1",
+             (_data(76, 8, 2), _ref_params(2, 3, 3, 3, 1, seed=77), [relu, tanh, relu, sigmoid]),
+             hidden=True),
+    ],
+    mistakes=[
+        Mistake("The last layer's activation was not applied; apply activations[i] to every layer, "
+                "including the last.", _forward_no_last_activation),
+        Mistake("The cache should hold each layer's pre-activation Z = A_prev @ W + b, but yours "
+                "holds the activation A = activation(Z). Backprop needs Z.",
+                _forward_caches_activation),
+        Mistake("Every layer used the first activation; layer i should use activations[i].",
+                _forward_first_activation_only),
+    ],
+)
+
+
+# --------------------------------------------------------------------------------------------
+# count_params and the two auto-graded answers
+# --------------------------------------------------------------------------------------------
+
+def _int_compare(expected: Any, got: Any, *, rtol: float = RTOL, atol: float = ATOL,
+                 what: str = "the result") -> str | None:
+    if got is None:
+        return f"{what} is None. Did you forget the `return` statement?"
+    if isinstance(got, (bool, np.bool_)) or not isinstance(got, (int, np.integer)):
+        return (f"{what} should be a whole number (an int), but it is {describe(got)} "
+                f"({type(got).__name__}). A count of parameters is an integer.")
+    if int(got) != int(expected):
+        return f"{what} is wrong.\n  expected: {expected}\n  got:      {int(got)}"
+    return None
+
+
+COUNT_PARAMS = Exercise(
+    name="count_params",
+    params=("layer_sizes",),
+    reference=ref.count_params,
+    compare=_int_compare,
+    cases=[
+        Case("the XOR network [2, 2, 1]: 9 parameters", ([2, 2, 1],)),
+        Case("the handout's framework example [10, 64, 1]", ([10, 64, 1],)),
+        Case("a single layer [3, 1]", ([3, 1],)),
+        Case("a digits classifier [64, 32, 16, 10]", ([64, 32, 16, 10],), hidden=True),
+        Case("a tuple of sizes (5, 7, 7, 2)", ((5, 7, 7, 2),), hidden=True),
+    ],
+    mistakes=[
+        Mistake("You counted the weights but not the biases: each layer also has one bias per "
+                "output neuron (n_in * n_out + n_out).",
+                lambda s: sum(a * b for a, b in zip(s[:-1], s[1:]))),
+        Mistake("You counted neurons, not parameters: a layer from n_in to n_out neurons has "
+                "n_in * n_out weights and n_out biases.",
+                lambda s: sum(s)),
+        Mistake("You counted one bias per input neuron; there is one bias per output neuron "
+                "(n_in * n_out + n_out).",
+                lambda s: sum(a * b + a for a, b in zip(s[:-1], s[1:]))),
+    ],
+)
+
+
+def _shape_compare(expected: Any, got: Any, *, rtol: float = RTOL, atol: float = ATOL) -> str | None:
+    if isinstance(got, list):
+        got = tuple(got)
+    if not isinstance(got, tuple) or not all(isinstance(n, (int, np.integer)) for n in got):
+        return (f"q3_output_shape should be a shape written as a tuple of ints, like (2, 5), "
+                f"but it is {describe(got)}.")
+    if tuple(int(n) for n in got) != expected:
+        return f"q3_output_shape is {tuple(got)}, but that is not the shape of np.dot(X, W)."
+    return None
+
+
+Q3_OUTPUT_SHAPE = Exercise(
+    name="q3_output_shape",
+    params=(),
+    reference=lambda: (3, 1),
+    compare=_shape_compare,
+    is_value=True,
+    cases=[Case("the shape of np.dot(X, W) for X (3, 2) and W (2, 1)")],
+    mistakes=[
+        Mistake("(1, 3) has rows and columns swapped: the result has one row per sample of X "
+                "and one column per column of W.", lambda: (1, 3)),
+        Mistake("np.dot(X, W) keeps the column dimension of W: the shape is (rows of X, columns "
+                "of W), a 2-D shape.", lambda: (3,)),
+        Mistake("(3, 2) is the shape of X. A matrix product (3, 2) @ (2, 1) has the outer "
+                "dimensions.", lambda: (3, 2)),
+    ],
+)
+
+
+INPUT_DIM = Exercise(
+    name="input_dim",
+    params=(),
+    reference=lambda: 64,
+    compare=lambda e, g, **_: _int_compare(e, g, what="input_dim"),
+    is_value=True,
+    cases=[Case("input_dim of the digits data set (X of shape (1797, 64))")],
+    mistakes=[
+        Mistake("1797 is the number of samples (rows). input_dim is the number of features "
+                "per sample: the number of columns, X.shape[1].", lambda: 1797),
+        Mistake("Each image is 8 x 8 pixels, but it is stored as one row of 8 * 8 = 64 "
+                "features; input_dim counts all the features.", lambda: 8),
+        Mistake("10 is the number of classes (digits 0-9), the size of the output layer, "
+                "not the input.", lambda: 10),
+    ],
+)
+
+EXERCISES = [INIT_PARAMS, DENSE_FORWARD, FORWARD, COUNT_PARAMS, Q3_OUTPUT_SHAPE, INPUT_DIM]
