@@ -19,6 +19,8 @@ mistake on the same case; a match turns into that mistake's hint ("did you forge
 from __future__ import annotations
 
 import copy
+import os
+import sysconfig
 import traceback
 import warnings
 from dataclasses import dataclass, field
@@ -101,8 +103,16 @@ def _format_array(a: np.ndarray, max_items: int = 12) -> str:
 def describe(value: Any, *, nested: bool = False) -> str:
     """A short, beginner-readable description of ``value`` (its kind, shape and small values).
 
-    Inside a list or tuple (``nested``) arrays are described by their shape only.
+    Inside a list or tuple (``nested``) arrays are described by their shape only. Never raises:
+    a student may return an object whose ``repr`` fails, or an int too long to print.
     """
+    try:
+        return _describe(value, nested=nested)
+    except Exception:
+        return f"an object of type {type(value).__name__}"
+
+
+def _describe(value: Any, *, nested: bool) -> str:
     if value is None:
         return "None"
     if isinstance(value, (bool, np.bool_)):
@@ -158,12 +168,22 @@ class Outcome:
     warnings: list[str] = field(default_factory=list)
 
 
+#: the installed package; frames from files below it are ours, not the student's
+_PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.realpath(__file__))) + os.sep
+#: the standard library and installed packages (NumPy...): an error raised in there is shown at
+#: the student's line that called them
+_LIBRARY_DIRS = tuple({os.path.realpath(path) + os.sep for key, path in sysconfig.get_paths().items()
+                       if key in ("stdlib", "platstdlib", "purelib", "platlib")})
+
+
 def _student_frame(exc: BaseException) -> str | None:
-    """The last traceback line that is not inside dlcourse: where the student's code failed."""
-    frames = [f for f in traceback.extract_tb(exc.__traceback__) if "dlcourse" not in f.filename]
-    if not frames:
+    """The traceback line where the student's code failed: the last one in their own code."""
+    frames = [f for f in traceback.extract_tb(exc.__traceback__)
+              if not os.path.realpath(f.filename).startswith(_PACKAGE_DIR)]
+    own = [f for f in frames if not os.path.realpath(f.filename).startswith(_LIBRARY_DIRS)]
+    if not (own or frames):
         return None
-    f = frames[-1]
+    f = (own or frames)[-1]
     where = f"line {f.lineno}" + (f" of {f.name}" if f.name and f.name != "<module>" else "")
     return f"{where}: {f.line}" if f.line else where
 
@@ -175,7 +195,7 @@ def call_student(fn: Callable[..., Any], args: tuple, kwargs: dict) -> Outcome:
         warnings.simplefilter("always")
         try:
             out.value = fn(*args, **kwargs)
-        except Exception as exc:  # the student's code may raise anything; we report it
+        except (Exception, SystemExit) as exc:  # the student's code may raise anything; we report it
             out.error = exc
             out.error_where = _student_frame(exc)
     out.warnings = [
@@ -193,6 +213,9 @@ def error_message(fn_name: str, outcome: Outcome) -> tuple[str, str | None]:
     if isinstance(exc, NotImplementedError):
         return (f"{fn_name} has not been written yet: it still raises NotImplementedError.",
                 "Replace `raise NotImplementedError()` with your code.")
+    if isinstance(exc, SystemExit):
+        return (f"{fn_name} called exit() (SystemExit), which would stop Python.",
+                "Remove the exit()/sys.exit() call: the function should return its result.")
     text = f"{fn_name} raised {type(exc).__name__}: {exc}"
     if outcome.error_where:
         text += f"\n  at {outcome.error_where}"
@@ -200,7 +223,9 @@ def error_message(fn_name: str, outcome: Outcome) -> tuple[str, str | None]:
     msg = str(exc)
     if isinstance(exc, ValueError) and ("shapes" in msg and "not aligned" in msg or "matmul" in msg):
         hint = ("The shapes do not fit a matrix product. For X @ W the number of columns of X "
-                "must equal the number of rows of W; print the shapes to see which is off.")
+                "must equal the number of rows of W. In this course X is (n_samples, n_in) and W "
+                "is (n_in, n_out), so a layer computes X @ W (not W @ X, nor X @ W.T); print the "
+                "shapes to see which is off.")
     elif isinstance(exc, ValueError) and "broadcast" in msg:
         hint = ("Two arrays with incompatible shapes were combined element by element. "
                 "Check the shapes, and whether you meant a matrix product (@ or np.dot).")
@@ -295,7 +320,10 @@ def _unchanged(before: Any, after: Any) -> bool:
                 and all(_unchanged(b, a) for b, a in zip(before, after)))
     if isinstance(before, dict):
         return before.keys() == after.keys() and all(_unchanged(before[k], after[k]) for k in before)
-    return True  # scalars and callables cannot be changed in place
+    if isinstance(before, (int, float, str, np.number)):
+        # an element of a list argument can be replaced (sizes[0] = ...); NaN stays NaN
+        return type(after) is type(before) and bool(before == after or before != before)
+    return True  # callables cannot be changed in place
 
 
 def _matches(expected_fn: Callable[..., Any], case: Case, got: Any,
@@ -380,7 +408,7 @@ class Exercise:
         assert self.reference is not None
         if self.is_value:
             expected = self.reference()
-            problem = self.compare(expected, fn, rtol=case.rtol, atol=case.atol)
+            problem = self._compare(expected, fn, case)
             return self._format(case, problem, None, hint=self._hint(case, fn))
         expected = self.reference(*copy.deepcopy(case.args), **copy.deepcopy(case.kwargs))
         args, kwargs = copy.deepcopy(case.args), copy.deepcopy(case.kwargs)
@@ -402,7 +430,7 @@ class Exercise:
                                 "A warning like 'overflow encountered in exp' means an "
                                 "intermediate value became infinite. Rewrite the formula so it "
                                 "never computes np.exp of a large positive number.")
-        problem = self.compare(expected, outcome.value, rtol=case.rtol, atol=case.atol)
+        problem = self._compare(expected, outcome.value, case)
         if problem is not None:
             return self._format(case, problem, call, hint=self._hint(case, outcome.value))
         for i, (before, after) in enumerate(zip(case.args, args)):
@@ -416,12 +444,23 @@ class Exercise:
                          "than x += 1).")
         return None
 
+    def _compare(self, expected: Any, got: Any, case: Case) -> str | None:
+        """``self.compare``, quietly: a hostile result must not make dlcourse warn or raise."""
+        with warnings.catch_warnings(), np.errstate(all="ignore"):
+            warnings.simplefilter("ignore")
+            try:
+                return self.compare(expected, got, rtol=case.rtol, atol=case.atol)
+            except Exception as exc:
+                return (f"The result is {describe(got)} ({type(got).__name__}), which could not be "
+                        f"checked: looking at it raised {type(exc).__name__}. Return the kind of "
+                        "value the exercise asks for (a number, a NumPy array, a tuple...).")
+
     def _run_property(self, fn: Any, prop: Property) -> str | None:
         with warnings.catch_warnings(record=True):
             warnings.simplefilter("always")
             try:
                 problem = prop.verify(fn)
-            except Exception as exc:
+            except (Exception, SystemExit) as exc:
                 outcome = Outcome(error=exc, error_where=_student_frame(exc))
                 text, hint = error_message(self.name, outcome)
                 return self._format(prop, text, None, hint=hint)
@@ -452,7 +491,8 @@ class Exercise:
         def check(fn: Any, *, hidden: bool = False) -> None:
             exercise.check(fn, hidden=hidden)
             shown = len(exercise.selected(hidden))
-            print(f"All {shown} checks of {exercise.name} passed.")
+            print(f"All {shown} checks of {exercise.name} passed." if shown > 1
+                  else f"The check of {exercise.name} passed.")
 
         check.__name__ = check.__qualname__ = f"check_{self.name}"
         kind = "value" if self.is_value else "function"

@@ -161,6 +161,8 @@ DENSE_FORWARD = Exercise(
         Case("the handout's Q3: X (3, 2) @ W (2, 1)",
              (np.array([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]]), np.array([[0.1], [0.2]]),
               np.array([[0.05]]), _identity)),
+        Case("a square layer 4 -> 4, where a transposed W still fits",
+             (_data(68, 3, 4), *_layer(69, 4, 4), _identity)),
         Case("one sample as a (1, n_in) batch, tanh", (_data(65, 1, 3), _W1, _b1, tanh), hidden=True),
         Case("a wide layer 10 -> 64, relu", (_data(66, 7, 10), *_layer(67, 10, 64), relu), hidden=True),
     ],
@@ -172,6 +174,9 @@ DENSE_FORWARD = Exercise(
                 lambda X, W, b, activation: X @ W + b),
         Mistake("You applied the activation before adding b; add b first: activation(X @ W + b).",
                 lambda X, W, b, activation: activation(X @ W) + b),
+        Mistake("It looks like you used W transposed (X @ W.T). In this course W has shape "
+                "(n_in, n_out): one row per input, one column per output, so a layer is X @ W + b.",
+                lambda X, W, b, activation: activation(X @ W.T + b)),
         Mistake("You used the activation on the input, not on the output of the layer.",
                 lambda X, W, b, activation: activation(X) @ W + b),
     ],
@@ -340,11 +345,17 @@ Q3_OUTPUT_SHAPE = Exercise(
 )
 
 
+def _input_dim_compare(expected: Any, got: Any, **_: Any) -> str | None:
+    if got is None:  # a value, not a function: "did you forget `return`?" would mislead
+        return "input_dim is None. Replace None with your answer: the number of input features."
+    return _int_compare(expected, got, what="input_dim")
+
+
 INPUT_DIM = Exercise(
     name="input_dim",
     params=(),
     reference=lambda: 64,
-    compare=lambda e, g, **_: _int_compare(e, g, what="input_dim"),
+    compare=_input_dim_compare,
     is_value=True,
     cases=[Case("input_dim of the digits data set (X of shape (1797, 64))")],
     mistakes=[

@@ -1,0 +1,39 @@
+"""Repository-wide pytest set-up: a time budget for every lesson notebook that nbval runs.
+
+nbval runs each cell of each notebook in ``solutions/`` as a test item. A lesson must run top to
+bottom in under ``NOTEBOOK_BUDGET_S`` seconds on a laptop CPU; the cell that goes over the budget
+fails with the notebook's time so far, and the per-notebook times are printed at the end.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+
+import pytest
+
+NOTEBOOK_BUDGET_S = 60.0
+_elapsed: dict[str, float] = defaultdict(float)
+
+
+def _is_nbval_cell(item: pytest.Item) -> bool:
+    return type(item).__name__ == "NbCellItem"
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
+    outcome = yield
+    if not _is_nbval_cell(item):
+        return
+    report = outcome.get_result()
+    notebook = str(item.fspath)
+    _elapsed[notebook] += call.duration
+    if report.when == "call" and report.passed and _elapsed[notebook] > NOTEBOOK_BUDGET_S:
+        report.outcome = "failed"
+        report.longrepr = (f"{notebook} has run for {_elapsed[notebook]:.1f} s by this cell; "
+                           f"a lesson must run top to bottom in under {NOTEBOOK_BUDGET_S:.0f} s.")
+
+
+def pytest_terminal_summary(terminalreporter):
+    if _elapsed:
+        terminalreporter.write_sep("-", "lesson notebooks: seconds to run top to bottom")
+        for notebook, seconds in sorted(_elapsed.items()):
+            terminalreporter.write_line(f"{seconds:6.1f} s  {notebook}")

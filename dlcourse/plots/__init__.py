@@ -1,0 +1,1 @@
+"""Figures of the lessons (matplotlib is imported inside each function)."""

@@ -1,0 +1,1 @@
+"""Interactive widgets of the lessons (ipywidgets and matplotlib are imported inside each function)."""

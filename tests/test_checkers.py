@@ -1,0 +1,63 @@
+"""Every checker, proven on the corpus in ``tests/corpus/<topic>.py``.
+
+Each checker accepts the reference and the corpus's differently written right implementations,
+and rejects every known mistake there with the helpful part of its message. Warnings are errors
+here, so a warning that escaped a checker would fail the test.
+"""
+from __future__ import annotations
+
+import pytest
+
+from dlcourse.checks import EXERCISES, CheckFailure
+from dlcourse.checks import activations, layers
+
+from .corpus import activations as activations_corpus
+from .corpus import layers as layers_corpus
+from .corpus import checker, reference_answer, right_params, wrong_params
+
+pytestmark = pytest.mark.filterwarnings("error")
+
+#: each lesson's checkers module and its corpus
+LESSONS = [(activations, activations_corpus), (layers, layers_corpus)]
+NAMES = [exercise.name for lesson, _ in LESSONS for exercise in lesson.EXERCISES]
+RIGHT = {name: impls for _, corpus in LESSONS for name, impls in corpus.RIGHT.items()}
+WRONG = [entry for _, corpus in LESSONS for entry in corpus.WRONG]
+
+
+def _passes(name, answer, capsys) -> None:
+    checker(name)(answer, hidden=True)
+    n_cases = len(EXERCISES[name].selected(hidden=True))
+    expected = (f"All {n_cases} checks of {name} passed.\n" if n_cases > 1
+                else f"The check of {name} passed.\n")
+    assert capsys.readouterr() == (expected, "")
+
+
+def test_every_exercise_is_proven_here():
+    assert sorted(NAMES) == sorted(EXERCISES)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_the_reference_passes_every_case(name, capsys):
+    _passes(name, reference_answer(name), capsys)
+
+
+@pytest.mark.parametrize("name, answer", right_params(RIGHT))
+def test_a_right_implementation_written_differently_passes(name, answer, capsys):
+    _passes(name, answer, capsys)
+
+
+@pytest.mark.parametrize("name, answer, message", wrong_params(WRONG))
+def test_a_known_mistake_is_rejected_with_its_helpful_message(name, answer, message, capsys):
+    with pytest.raises(CheckFailure, match=message) as failure:
+        checker(name)(answer, hidden=True)
+    assert str(failure.value).startswith(f"{name} failed the case '")
+    assert "Traceback" not in str(failure.value)
+    assert capsys.readouterr() == ("", "")
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_the_corpus_holds_two_right_answers_and_five_mistakes(name):
+    right = RIGHT.get(name, [])
+    assert len(right) >= 2
+    assert all(answer is not reference_answer(name) for answer in right)
+    assert sum(1 for exercise, _, _ in WRONG if exercise == name) >= 5

@@ -1,0 +1,213 @@
+"""End to end: a temporary nbgrader course grades three students on every lesson.
+
+- ``ada`` submits complete answers (the solutions' code in the released notebooks): full marks,
+  once the instructor has given the free-text answers their points in the gradebook;
+- ``blank`` submits the released notebooks untouched: zero;
+- ``bugsy`` submits complete answers with planted bugs: exactly the points of the exercises the
+  bugs break are lost, and nothing else.
+
+Everything is nbgrader's own: ``generate_assignment``, ``autograde``, the gradebook, ``export``.
+No warning or stderr text may cost a student points, so no test cell may write to stderr.
+"""
+from __future__ import annotations
+
+import csv
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbgrader.api import Gradebook
+
+from .notebooks import LESSON_IDS, ROOT, SOLUTIONS, is_answer, is_free_text, is_test, nbgrader
+
+STUDENTS = ["ada", "blank", "bugsy"]
+
+#: the bugs `bugsy` plants: lesson -> {answer cell: buggy source}. Each breaks only its own exercise.
+BUGS = {
+    "01-neuron": {
+        "relu": (  # mutates its input in place
+            "def relu(z):\n"
+            "    z = np.asarray(z, dtype=float)\n"
+            "    z[z < 0] = 0.0\n"
+            "    return z\n"),
+        "softmax": (  # normalises over the wrong axis
+            "def softmax(z):\n"
+            "    e = np.exp(z - np.max(z, axis=0, keepdims=True))\n"
+            "    return e / e.sum(axis=0, keepdims=True)\n"),
+    },
+    "02-forward-propagation": {
+        "count_params": (  # forgets the biases
+            "def count_params(layer_sizes):\n"
+            "    return sum(a * b for a, b in zip(layer_sizes[:-1], layer_sizes[1:]))\n"),
+        "q3_output_shape": "q3_output_shape = (1, 3)\n",
+    },
+}
+
+SOLUTION_MARKERS = re.compile(r"^[ \t]*### (BEGIN|END) SOLUTION[ \t]*\n", re.M)
+
+
+def nbgrader_cli(course: Path, *args: str) -> subprocess.CompletedProcess:
+    env = dict(os.environ)
+    env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
+    result = subprocess.run([sys.executable, "-m", "nbgrader", *args], cwd=course, env=env,
+                            capture_output=True, text=True, timeout=900)
+    assert result.returncode == 0, f"nbgrader {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}"
+    return result
+
+
+def answers_from_solution(solution: nbformat.NotebookNode) -> dict[str, str]:
+    """grade_id -> what a student who knows the answer writes in that cell."""
+    answers = {}
+    for cell in solution.cells:
+        if is_answer(cell):
+            answers[nbgrader(cell)["grade_id"]] = SOLUTION_MARKERS.sub("", cell.source)
+        elif is_free_text(cell):
+            answers[nbgrader(cell)["grade_id"]] = cell.source.split("**Mark scheme**")[0].strip()
+    return answers
+
+
+def fill_in(released: nbformat.NotebookNode, answers: dict[str, str]) -> nbformat.NotebookNode:
+    submission = nbformat.from_dict(released)
+    for cell in submission.cells:
+        grade_id = nbgrader(cell).get("grade_id")
+        if grade_id in answers and nbgrader(cell).get("solution"):
+            cell.source = answers[grade_id]
+    return submission
+
+
+def points(solution: nbformat.NotebookNode) -> dict[str, float]:
+    """grade_id -> points, for the autograded test cells and the free-text cells."""
+    return {nbgrader(c)["grade_id"]: float(nbgrader(c)["points"]) for c in solution.cells
+            if is_test(c) or is_free_text(c)}
+
+
+@pytest.fixture(scope="module")
+def course(tmp_path_factory):
+    course = tmp_path_factory.mktemp("course")
+    (course / "nbgrader_config.py").write_text(
+        "c = get_config()\n"
+        "c.CourseDirectory.course_id = 'dlcourse-e2e'\n"
+        f"c.CourseDirectory.root = {str(course)!r}\n"
+        "c.ClearSolutions.code_stub = {'python': '# YOUR CODE HERE\\nraise NotImplementedError()'}\n"
+        "c.ClearSolutions.text_stub = 'YOUR ANSWER HERE'\n"
+        "c.ExecutePreprocessor.timeout = 300\n")
+    for lesson in LESSON_IDS:
+        shutil.copytree(SOLUTIONS / lesson, course / "source" / lesson)
+        nbgrader_cli(course, "generate_assignment", lesson, "--force")
+    for student in STUDENTS:
+        nbgrader_cli(course, "db", "student", "add", student, f"--first-name={student.title()}",
+                     "--last-name=Student")
+
+    for lesson in LESSON_IDS:
+        for released_path in sorted((course / "release" / lesson).glob("*.ipynb")):
+            solution = nbformat.read(SOLUTIONS / lesson / released_path.name, as_version=4)
+            released = nbformat.read(released_path, as_version=4)
+            answers = answers_from_solution(solution)
+            submissions = {
+                "ada": fill_in(released, answers),
+                "blank": released,
+                "bugsy": fill_in(released, {**answers, **BUGS[lesson]}),
+            }
+            for student, nb in submissions.items():
+                folder = course / "submitted" / student / lesson
+                folder.mkdir(parents=True, exist_ok=True)
+                nbformat.write(nb, folder / released_path.name)
+        nbgrader_cli(course, "autograde", lesson, "--force")
+    return course
+
+
+@pytest.fixture(scope="module")
+def gradebook(course):
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+        yield gb
+
+
+def test_bugs_target_real_exercises():
+    for lesson, bugs in BUGS.items():
+        solution_ids = set()
+        for path in (SOLUTIONS / lesson).glob("*.ipynb"):
+            solution_ids |= {nbgrader(c)["grade_id"] for c in nbformat.read(path, 4).cells
+                             if is_answer(c)}
+        assert set(bugs) <= solution_ids
+
+
+@pytest.mark.parametrize("lesson", LESSON_IDS)
+def test_complete_answers_get_every_automatic_point(course, gradebook, lesson):
+    for path in (SOLUTIONS / lesson).glob("*.ipynb"):
+        expected = points(nbformat.read(path, 4))
+        for grade_id, maximum in expected.items():
+            grade = gradebook.find_grade(grade_id, path.stem, lesson, "ada")
+            if grade_id.startswith("test_"):
+                assert grade.auto_score == maximum, f"ada lost points on {grade_id}"
+            else:
+                assert grade.auto_score is None and grade.needs_manual_grade, grade_id
+
+
+@pytest.mark.parametrize("lesson", LESSON_IDS)
+def test_untouched_notebook_scores_zero(course, gradebook, lesson):
+    submission = gradebook.find_submission(lesson, "blank")
+    assert submission.score == 0
+    assert not submission.needs_manual_grade  # unchanged free-text answers get 0 automatically
+
+
+@pytest.mark.parametrize("lesson", LESSON_IDS)
+def test_planted_bugs_cost_exactly_their_exercises(course, gradebook, lesson):
+    for path in (SOLUTIONS / lesson).glob("*.ipynb"):
+        expected = points(nbformat.read(path, 4))
+        lost = {f"test_{name}" for name in BUGS[lesson]}
+        for grade_id, maximum in expected.items():
+            if not grade_id.startswith("test_"):
+                continue
+            grade = gradebook.find_grade(grade_id, path.stem, lesson, "bugsy")
+            assert grade.auto_score == (0 if grade_id in lost else maximum), grade_id
+    automatic = sum(p for g, p in expected.items() if g.startswith("test_"))
+    lost_points = sum(expected[f"test_{name}"] for name in BUGS[lesson])
+    assert gradebook.find_submission(lesson, "bugsy").score == automatic - lost_points
+
+
+def test_no_test_cell_writes_to_stderr(course):
+    for path in (course / "autograded").glob("*/*/*.ipynb"):
+        for cell in nbformat.read(path, 4).cells:
+            if is_test(cell):
+                streams = [o for o in cell.outputs if o.output_type == "stream" and o.name == "stderr"]
+                assert not streams, f"{path}: stderr in {nbgrader(cell)['grade_id']}: {streams}"
+
+
+def test_failed_checks_explain_the_mistake_in_the_autograded_notebook(course):
+    nb = nbformat.read(course / "autograded" / "bugsy" / "01-neuron" / "01-neuron.ipynb", 4)
+    relu_test = next(c for c in nb.cells if nbgrader(c).get("grade_id") == "test_relu")
+    errors = [o for o in relu_test.outputs if o.output_type == "error"]
+    assert errors and errors[0].ename in ("AssertionError", "CheckFailure")
+    assert "changed its input" in errors[0].evalue
+
+
+def test_exported_grades_after_manual_grading(course, gradebook, tmp_path):
+    # the instructor grades the free-text answers in the formgrader: full points to ada
+    for lesson in LESSON_IDS:
+        for path in (SOLUTIONS / lesson).glob("*.ipynb"):
+            for grade_id, maximum in points(nbformat.read(path, 4)).items():
+                if not grade_id.startswith("test_"):
+                    grade = gradebook.find_grade(grade_id, path.stem, lesson, "ada")
+                    grade.manual_score = maximum
+                    grade.needs_manual_grade = False
+    gradebook.db.commit()
+
+    out = tmp_path / "grades.csv"
+    nbgrader_cli(course, "export", f"--to={out}")
+    rows = {(r["assignment"], r["student_id"]): r for r in csv.DictReader(out.open())}
+    assert len(rows) == len(LESSON_IDS) * len(STUDENTS)
+    for lesson in LESSON_IDS:
+        expected = {}
+        for path in (SOLUTIONS / lesson).glob("*.ipynb"):
+            expected.update(points(nbformat.read(path, 4)))
+        total = sum(expected.values())
+        automatic = sum(p for g, p in expected.items() if g.startswith("test_"))
+        lost = sum(expected[f"test_{name}"] for name in BUGS[lesson])
+        assert float(rows[(lesson, "ada")]["score"]) == float(rows[(lesson, "ada")]["max_score"]) == total
+        assert float(rows[(lesson, "blank")]["score"]) == 0
+        assert float(rows[(lesson, "bugsy")]["score"]) == automatic - lost
