@@ -15,7 +15,7 @@ _elapsed: dict[str, float] = defaultdict(float)
 
 
 def _is_nbval_cell(item: pytest.Item) -> bool:
-    return type(item).__name__ == "NbCellItem"
+    return type(item).__name__ == "IPyNbCell"
 
 
 @pytest.hookimpl(hookwrapper=True)
