@@ -65,7 +65,9 @@ SIGMOID = Exercise(
              # only inputs whose float64 sigmoid is exactly 0 or 1: exactness is the point here,
              # and elsewhere correct formulas differ by an ulp (1 - 1/(1 + e) gives 0 at z = -50)
              (np.array([-1000.0, -800.0, 800.0, 1000.0]),), rtol=0.0, atol=0.0,
-             hint="1 / (1 + np.exp(-z)) overflows for z = -1000 (np.exp(1000) is inf). Compute "
+             hint="The limits must come out exactly: 0.0 for very negative z, 1.0 for very large z. "
+                  "Clipping z (np.clip) leaves a tiny non-zero value instead of 0, and "
+                  "1 / (1 + np.exp(-z)) overflows at z = -1000 (np.exp(1000) is inf). Compute "
                   "np.exp only of -|z| (which is at most 1) and use the form that suits each sign: "
                   "1 / (1 + e) for z >= 0 and e / (1 + e) for z < 0, with e = np.exp(-|z|). "
                   "Note that np.where evaluates both branches for every element."),

@@ -350,12 +350,12 @@ WRONG = [
     ("weighted_sum", weighted_sum_no_return, r"is None\. Did you forget the `return` statement\?"),
     ("weighted_sum", weighted_sum_not_written, NOT_WRITTEN),
 
-    ("sigmoid", sigmoid_naive_overflows, OVERFLOW + r" exp(.|\n)*overflows for z = -1000"),
+    ("sigmoid", sigmoid_naive_overflows, OVERFLOW + r" exp(.|\n)*overflows at z = -1000"),
     ("sigmoid", sigmoid_where_evaluates_both, OVERFLOW + r"(.|\n)*np\.where evaluates both branches"),
     ("sigmoid", sigmoid_flipped_sign, r"the sign of z is flipped"),
     ("sigmoid", sigmoid_forgot_one_plus, r"Did you forget the 1 \+\?"),
     ("sigmoid", sigmoid_clipped, r"sigmoid\(-1000\) is exactly 0(.|\n)*has the wrong values"
-                                 r"(.|\n)*expected: \[0\., 0\., 1\., 1\.\]"),
+                                 r"(.|\n)*expected: \[0\., 0\., 1\., 1\.\](.|\n)*Clipping z \(np.clip\)"),
     ("sigmoid", sigmoid_tolist, r"is a Python list, not a NumPy array"),
     ("sigmoid", sigmoid_float32, r"dtype float32; the course works in float64"),
     ("sigmoid", sigmoid_reuses_input_memory, r"changed its input `z` in place"),
