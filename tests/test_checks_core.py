@@ -290,3 +290,12 @@ def test_the_forbidden_function_is_named_only_when_the_student_used_it():
     assert "called np.tanh" in _failure(check_tanh, lambda z: np.tanh(z))
     message = _failure(check_tanh, tanh_calls_np_tanh_then_raises)
     assert "tanh raised ZeroDivisionError: boom" in message and "np.tanh" not in message
+
+
+def test_what_the_students_code_writes_to_stderr_stays_out_of_the_test_cell(capsys):
+    def relu(z):
+        print("debugging relu", file=sys.stderr)
+        return np.maximum(z, 0.0)
+
+    check_relu(relu, hidden=True)
+    assert capsys.readouterr().err == ""

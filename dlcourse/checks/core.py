@@ -18,7 +18,9 @@ mistake on the same case; a match turns into that mistake's hint ("did you forge
 """
 from __future__ import annotations
 
+import contextlib
 import copy
+import io
 import os
 import sysconfig
 import traceback
@@ -166,6 +168,7 @@ class Outcome:
     error: BaseException | None = None
     error_where: str | None = None
     warnings: list[str] = field(default_factory=list)
+    stderr: str = ""
 
 
 #: the installed package; frames from files below it are ours, not the student's
@@ -189,15 +192,21 @@ def _student_frame(exc: BaseException) -> str | None:
 
 
 def call_student(fn: Callable[..., Any], args: tuple, kwargs: dict) -> Outcome:
-    """Call ``fn`` catching its exceptions and warnings, so neither reaches the student's stderr."""
+    """Call ``fn`` catching its exceptions, warnings and stderr text.
+
+    nbgrader scores a test cell 0 when anything reaches stderr, so what the student's code writes
+    there (a progress bar, a debug print to sys.stderr) is kept in ``Outcome.stderr`` instead.
+    """
     out = Outcome()
-    with warnings.catch_warnings(record=True) as caught:
+    err = io.StringIO()
+    with warnings.catch_warnings(record=True) as caught, contextlib.redirect_stderr(err):
         warnings.simplefilter("always")
         try:
             out.value = fn(*args, **kwargs)
         except (Exception, SystemExit) as exc:  # the student's code may raise anything; we report it
             out.error = exc
             out.error_where = _student_frame(exc)
+    out.stderr = err.getvalue()
     out.warnings = [
         f"{w.category.__name__}: {w.message}"
         for w in caught
