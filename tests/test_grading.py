@@ -46,6 +46,41 @@ BUGS = {
             "    return sum(a * b for a, b in zip(layer_sizes[:-1], layer_sizes[1:]))\n"),
         "q3_output_shape": "q3_output_shape = (1, 3)\n",
     },
+    "04-backpropagation": {
+        "numerical_gradient": (  # forward differences, and x is never put back
+            "def numerical_gradient(f, x, h=1e-5):\n"
+            "    grad = np.zeros(x.shape)\n"
+            "    for idx in np.ndindex(x.shape):\n"
+            "        base = f(x)\n"
+            "        x[idx] += h\n"
+            "        grad[idx] = (f(x) - base) / h\n"
+            "    return grad\n"),
+        "gradient_descent_step": (  # gradient ascent
+            "def gradient_descent_step(params, grads, lr):\n"
+            "    return [(W + lr * dW, b + lr * db) for (W, b), (dW, db) in zip(params, grads)]\n"),
+    },
+    "05-xor-from-scratch": {
+        "predict": (  # forgets the output layer's bias
+            "def predict(params, X):\n"
+            "    (wh, bh), (wo, bo) = params\n"
+            "    hidden = 1 / (1 + np.exp(-(X @ wh + bh)))\n"
+            "    return 1 / (1 + np.exp(-(hidden @ wo)))\n"),
+        "perceptron_train": (  # updates on every sample, right or wrong
+            "def perceptron_train(X, y, epochs=100, lr=0.1):\n"
+            "    X = np.asarray(X, dtype=float)\n"
+            "    y = np.asarray(y, dtype=float).reshape(-1)\n"
+            "    w, b = np.zeros(X.shape[1]), 0.0\n"
+            "    errors = []\n"
+            "    for _ in range(epochs):\n"
+            "        wrong = 0\n"
+            "        for x_i, y_i in zip(X, y):\n"
+            "            out = 1.0 if x_i @ w + b > 0 else 0.0\n"
+            "            wrong += int(out != y_i)\n"
+            "            w = w + lr * y_i * x_i\n"
+            "            b = b + lr * y_i\n"
+            "        errors.append(wrong)\n"
+            "    return w, b, errors\n"),
+    },
 }
 
 SOLUTION_MARKERS = re.compile(r"^[ \t]*### (BEGIN|END) SOLUTION[ \t]*\n", re.M)

@@ -10,10 +10,13 @@ from __future__ import annotations
 
 from . import layers as _layers
 from . import activations as _activations
+from . import backprop as _backprop
+from . import training as _training
 from .core import CheckFailure, Exercise
 
 #: every graded exercise, by name
-EXERCISES: dict[str, Exercise] = {ex.name: ex for ex in _activations.EXERCISES + _layers.EXERCISES}
+EXERCISES: dict[str, Exercise] = {ex.name: ex for ex in _activations.EXERCISES + _layers.EXERCISES
+                                   + _backprop.EXERCISES + _training.EXERCISES}
 
 # Lesson 01: the neuron
 check_weighted_sum = _activations.WEIGHTED_SUM.checker()
@@ -30,5 +33,19 @@ check_forward = _layers.FORWARD.checker()
 check_count_params = _layers.COUNT_PARAMS.checker()
 check_q3_output_shape = _layers.Q3_OUTPUT_SHAPE.checker()
 check_input_dim = _layers.INPUT_DIM.checker()
+
+# Lesson 04: backpropagation
+check_sigmoid_derivative = _backprop.SIGMOID_DERIVATIVE.checker()
+check_relu_derivative = _backprop.RELU_DERIVATIVE.checker()
+check_numerical_gradient = _backprop.NUMERICAL_GRADIENT.checker()
+check_dense_backward = _backprop.DENSE_BACKWARD.checker()
+check_backward = _backprop.BACKWARD.checker()
+check_gradient_descent_step = _backprop.GRADIENT_DESCENT_STEP.checker()
+
+# Lesson 05: a network from scratch
+check_train_xor = _training.TRAIN_XOR.checker()
+check_predict = _training.PREDICT.checker()
+check_perceptron_train = _training.PERCEPTRON_TRAIN.checker()
+check_train_digits_mlp = _training.TRAIN_DIGITS_MLP.checker()
 
 __all__ = ["EXERCISES", "CheckFailure", "Exercise"] + [n for n in dir() if n.startswith("check_")]
