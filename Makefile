@@ -38,7 +38,7 @@ lessons: $(STAMP)
 	$(BIN)/python -m autograder.lessons
 
 benchmark: $(STAMP)
-	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/mlp_numpy_vs_torch.py
 
 clean-env:
 	rm -rf $(VENV)

@@ -10,7 +10,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SOLUTIONS = ROOT / "solutions"
 LESSONS = ROOT / "lessons"
 #: the lessons of the curriculum built so far, in order
-LESSON_IDS = ["01-neuron", "02-forward-propagation", "04-backpropagation",
+LESSON_IDS = ["01-neuron", "02-forward-propagation", "03-loss-functions", "04-backpropagation",
               "05-xor-from-scratch"]
 
 REGION = re.compile(r"### BEGIN (SOLUTION|HIDDEN TESTS)\n(.*?)### END \1", re.S)

@@ -9,11 +9,12 @@ from __future__ import annotations
 import pytest
 
 from dlcourse.checks import EXERCISES, CheckFailure
-from dlcourse.checks import activations, backprop, layers
+from dlcourse.checks import activations, backprop, layers, losses
 from dlcourse.checks import training
 
 from .corpus import activations as activations_corpus
 from .corpus import layers as layers_corpus
+from .corpus import losses as losses_corpus
 from .corpus import backprop as backprop_corpus
 from .corpus import training as training_corpus
 from .corpus import checker, reference_answer, right_params, wrong_params
@@ -22,6 +23,7 @@ pytestmark = pytest.mark.filterwarnings("error")
 
 #: each lesson's checkers module and its corpus
 LESSONS = [(activations, activations_corpus), (layers, layers_corpus),
+           (losses, losses_corpus),
            (backprop, backprop_corpus),
            (training, training_corpus)]
 NAMES = [exercise.name for lesson, _ in LESSONS for exercise in lesson.EXERCISES]

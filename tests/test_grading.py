@@ -46,6 +46,19 @@ BUGS = {
             "    return sum(a * b for a, b in zip(layer_sizes[:-1], layer_sizes[1:]))\n"),
         "q3_output_shape": "q3_output_shape = (1, 3)\n",
     },
+    "03-loss-functions": {
+        "mse": (  # sums the squared errors instead of averaging them
+            "def mse(y_true, y_pred):\n"
+            "    y_true = np.asarray(y_true, dtype=float)\n"
+            "    y_pred = np.asarray(y_pred, dtype=float)\n"
+            "    return np.sum((y_pred - y_true) ** 2)\n"),
+        "softmax_cross_entropy": (  # naive: no max-subtraction, overflows at logits like 1000
+            "def softmax_cross_entropy(logits, labels):\n"
+            "    z = np.asarray(logits, dtype=float)\n"
+            "    labels = np.asarray(labels).reshape(-1)\n"
+            "    probs = np.exp(z) / np.sum(np.exp(z), axis=1, keepdims=True)\n"
+            "    return -np.mean(np.log(probs[np.arange(len(labels)), labels]))\n"),
+    },
     "04-backpropagation": {
         "numerical_gradient": (  # forward differences, and x is never put back
             "def numerical_gradient(f, x, h=1e-5):\n"

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 from . import layers as _layers
 from . import activations as _activations
+from . import losses as _losses
 from . import backprop as _backprop
 from . import training as _training
 from .core import CheckFailure, Exercise
 
 #: every graded exercise, by name
 EXERCISES: dict[str, Exercise] = {ex.name: ex for ex in _activations.EXERCISES + _layers.EXERCISES
+                                   + _losses.EXERCISES
                                    + _backprop.EXERCISES + _training.EXERCISES}
 
 # Lesson 01: the neuron
@@ -33,6 +35,13 @@ check_forward = _layers.FORWARD.checker()
 check_count_params = _layers.COUNT_PARAMS.checker()
 check_q3_output_shape = _layers.Q3_OUTPUT_SHAPE.checker()
 check_input_dim = _layers.INPUT_DIM.checker()
+
+# Lesson 03: loss functions
+check_mse = _losses.MSE.checker()
+check_binary_cross_entropy = _losses.BINARY_CROSS_ENTROPY.checker()
+check_one_hot = _losses.ONE_HOT.checker()
+check_categorical_cross_entropy = _losses.CATEGORICAL_CROSS_ENTROPY.checker()
+check_softmax_cross_entropy = _losses.SOFTMAX_CROSS_ENTROPY.checker()
 
 # Lesson 04: backpropagation
 check_sigmoid_derivative = _backprop.SIGMOID_DERIVATIVE.checker()
