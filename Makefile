@@ -9,13 +9,15 @@ LAB_ARGS ?=
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: lab instructor test lessons benchmark clean-env help
+.PHONY: lab instructor test lessons grade benchmark clean-env help
 
 help:
 	@echo "make lab         open JupyterLab on lessons/ (creates $(VENV) on first use)"
 	@echo "make test        run every test (creates $(VENV) on first use)"
 	@echo "make lessons     regenerate lessons/ from solutions/ with nbgrader"
 	@echo "make instructor  open JupyterLab at the course root, with nbgrader's formgrader"
+	@echo "make grade ASSIGNMENT=01-neuron [SUBMISSIONS=submitted] [GRADE_ARGS=...]"
+	@echo "                 grade every submission in parallel, sandboxed (python -m autograder grade --help)"
 	@echo "make benchmark   run the benchmarks in benchmarks/"
 
 $(STAMP): pyproject.toml
@@ -36,6 +38,12 @@ test: $(STAMP)
 
 lessons: $(STAMP)
 	$(BIN)/python -m autograder.lessons
+
+# grade all submissions of one assignment: make grade ASSIGNMENT=01-neuron SUBMISSIONS=~/lms-download
+SUBMISSIONS ?= submitted
+grade: $(STAMP)
+	@test -n "$(ASSIGNMENT)" || { echo "usage: make grade ASSIGNMENT=<id> [SUBMISSIONS=<folder>] [GRADE_ARGS='--workers 4 ...']"; exit 2; }
+	$(BIN)/python -m autograder grade $(ASSIGNMENT) $(SUBMISSIONS) $(GRADE_ARGS)
 
 benchmark: $(STAMP)
 	$(BIN)/python benchmarks/mlp_numpy_vs_torch.py

@@ -1,0 +1,130 @@
+"""Command line: ``python -m autograder grade ASSIGNMENT SUBMISSIONS [options]``."""
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from pathlib import Path
+
+# nbgrader and nbformat take seconds to import: `grade` is imported once the arguments are read
+from .limits import (DEFAULT_MEMORY_LIMIT, DEFAULT_NOTEBOOK_TIMEOUT, DEFAULT_OUTPUT_LIMIT, duration,
+                     memory_size)
+from .submissions import DEFAULT_FILENAME_REGEX
+
+DESCRIPTION = """\
+Grade every submission of ASSIGNMENT with nbgrader, in parallel, each student's code in a sandbox.
+
+SUBMISSIONS is nbgrader's layout, SUBMISSIONS/<student>/<assignment>/<notebook>.ipynb (with an
+optional timestamp.txt), or the flat files of an LMS download, SUBMISSIONS/<student>_<notebook>.ipynb
+(see --filename-regex); the files there are only read. Grades go to the course's gradebook through
+nbgrader's own `autograde`; the autograded notebooks to <course>/autograded/ as usual.
+
+Each kernel runs as an unprivileged user in its own mount, network and pid namespaces: no network,
+no view of the gradebook, the source notebooks or other students' files; every process it starts
+is killed when its grading ends. A kernel that crashes, runs too long or uses too much memory is
+stopped: the cells that ran are graded, the rest score zero, and the reason is recorded.
+
+Stopping (Ctrl-C) or killing the grader loses nothing: run the same command again and only the
+missing or changed submissions are graded. The state is in <course>/.autograder/<assignment>/.
+"""
+
+EPILOG = """\
+examples:
+  python -m autograder grade 01-neuron submitted/
+  python -m autograder grade 01-neuron ~/Downloads/moodle-01/ --filename-regex '(?P<student_id>[^_]+)_(?P<file_id>.+)'
+  python -m autograder grade 01-neuron submitted/ --workers 8 --memory-limit 4G --cell-timeout 120
+  python -m autograder grade 01-neuron submitted/ --db-url postgresql://grader@db/course --scheduler tcp://10.0.0.5:8786
+"""
+
+def positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} must be at least 1")
+    return value
+
+
+def regex(text: str) -> str:
+    try:
+        compiled = re.compile(text)
+    except re.error as exc:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a regular expression: {exc}") from None
+    missing = {"student_id", "file_id"} - set(compiled.groupindex)
+    if missing:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} needs the named groups (?P<student_id>...) and (?P<file_id>...); "
+            f"missing: {', '.join(sorted(missing))}")
+    return text
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m autograder",
+                                     description="The instructor's tools of the dlcourse course.")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.required = True
+    g = sub.add_parser("grade", help="grade all submissions of an assignment (parallel, sandboxed)",
+                       description=DESCRIPTION, epilog=EPILOG,
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    g.add_argument("assignment", metavar="ASSIGNMENT", help="assignment id, e.g. 01-neuron")
+    g.add_argument("submissions", metavar="SUBMISSIONS", type=Path,
+                   help="folder of the submissions (nbgrader's layout or flat LMS files)")
+    g.add_argument("--course", type=Path, default=Path("."), metavar="DIR",
+                   help="the nbgrader course directory (default: the current folder)")
+    g.add_argument("--workers", type=positive_int, metavar="N",
+                   help="kernels run at once (default: the number of CPUs, or with --scheduler "
+                        "the cluster's worker threads)")
+    g.add_argument("--cell-timeout", type=duration, metavar="SECONDS",
+                   help="time a cell may run before it is interrupted and scores zero (default: "
+                        "the course's Execute.timeout, nbgrader's 30 s when not set)")
+    g.add_argument("--notebook-timeout", type=duration, default=DEFAULT_NOTEBOOK_TIMEOUT,
+                   metavar="SECONDS", help="time a whole notebook may run, kernel start included "
+                                           f"(default: {DEFAULT_NOTEBOOK_TIMEOUT:g} s)")
+    g.add_argument("--memory-limit", type=memory_size, default=DEFAULT_MEMORY_LIMIT, metavar="SIZE",
+                   help="memory (RSS) of one kernel and everything it starts, e.g. 512M or 4G "
+                        f"(default: {DEFAULT_MEMORY_LIMIT >> 30}G)")
+    g.add_argument("--output-limit", type=memory_size, default=DEFAULT_OUTPUT_LIMIT,
+                   metavar="SIZE", help=argparse.SUPPRESS)
+    g.add_argument("--isolation", choices=["auto", "namespaces", "none"], default="auto",
+                   help="'namespaces': unprivileged user + mount/network/pid namespaces (needs root "
+                        "and unshare); 'none': NO protection, the student's code can do anything "
+                        "this account can (only for trusted code or a throw-away VM); 'auto' "
+                        "(default): namespaces, or stop with an error when they are unavailable")
+    g.add_argument("--filename-regex", type=regex, default=DEFAULT_FILENAME_REGEX, metavar="REGEX",
+                   help="how flat LMS file names split into student and notebook, as for nbgrader "
+                        "zip_collect's FileNameCollector (default: %(default)r)")
+    g.add_argument("--db-url", metavar="URL",
+                   help="the gradebook (nbgrader's CourseDirectory.db_url), e.g. "
+                        "postgresql://user@host/db (default: the course's, sqlite gradebook.db)")
+    g.add_argument("--scheduler", metavar="ADDRESS",
+                   help="run the kernels on a Dask cluster, e.g. tcp://10.0.0.5:8786 (its workers "
+                        "need this Python environment and root); grades are still recorded here")
+    g.add_argument("--no-report", dest="report", action="store_false",
+                   help="do not write the cohort report and the feedback at the end")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    from .grade import Options, UsageError, grade
+
+    options = Options(assignment=args.assignment, submissions=args.submissions, course=args.course,
+                      workers=args.workers, cell_timeout=args.cell_timeout,
+                      notebook_timeout=args.notebook_timeout, memory_limit=args.memory_limit,
+                      output_limit=args.output_limit, isolation=args.isolation,
+                      filename_regex=args.filename_regex, db_url=args.db_url,
+                      scheduler=args.scheduler, report=args.report)
+    try:
+        return grade(options)
+    except UsageError as exc:
+        print(f"python -m autograder grade: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:  # before grading started: nothing was recorded
+        print("\ninterrupted before any grading; nothing recorded", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

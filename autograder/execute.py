@@ -1,0 +1,530 @@
+"""Run one sanitized submission notebook in a sandbox: the worker's side of grading.
+
+``execute_notebook(nb_json, files, limits)`` is a plain function of plain data, so it runs the same
+in a thread of this process (``concurrent.futures.ThreadPoolExecutor``) or on a Dask worker. It
+executes the notebook with nbgrader's own ``Execute`` preprocessor (the settings of
+``nbgrader autograde``: errors allowed, a cell that runs too long is interrupted) and returns the
+executed notebook, which ``autograder.replay`` then hands to ``nbgrader autograde`` in place of
+running the code a second time.
+
+What the student's code meets (see ``autograder.sandbox`` for the namespaces):
+
+- a fresh working folder outside the course with the assignment's other files, owned by a uid of
+  its own (``SLOT_UID_BASE`` + the grading slot, no /etc/passwd entry needed), mode 0700, HOME;
+- no network, no view of the gradebook, the source notebooks or any other submission;
+- a watchdog thread that samples the memory of all its processes (``psutil``, every 0.2 s) and
+  the notebook's total time, and kills the kernel's pid namespace when a limit is passed;
+- at most ``output_limit`` bytes of output kept per cell;
+- at the end every process of its uid is killed and the folder is removed.
+
+A kernel that dies (``os._exit``, a segfault, the watchdog) leaves the outputs of the cells that
+ran; the cell that was running and every later code cell get an error output saying why, so
+nbgrader scores those cells zero and the rest as usual.
+"""
+from __future__ import annotations
+
+import collections
+import contextlib
+import fcntl
+import json
+import logging
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import nbformat
+import psutil
+from jupyter_client.kernelspec import KernelSpec
+from jupyter_client.manager import AsyncKernelManager
+from jupyter_core.utils import run_sync
+from nbclient.exceptions import CellTimeoutError, DeadKernelError
+from nbformat.notebooknode import NotebookNode
+from nbgrader.preprocessors import Execute
+from traitlets import Any, Integer, List
+
+SLOT_UID_BASE = 61000
+MAX_SLOTS = 1000
+SAMPLE_S = 0.2
+TRUNCATED = "\n... output truncated by the autograder (more than {limit} of output in this cell) ...\n"
+SANDBOX_SCRIPT = str(Path(__file__).with_name("sandbox.py"))
+
+#: outcomes of one notebook, beyond the statuses kept in the state file
+INTERRUPTED = "interrupted"  # the grader is stopping (Ctrl-C): not a grade, nothing recorded
+ERROR = "error"  # the grader could not run the notebook at all (sandbox, kernel start): not a grade
+
+_STOP = threading.Event()
+
+
+def _quiet_log() -> logging.Logger:
+    """nbclient and jupyter_client log every dead kernel and timeout as errors; the grader reports
+    those itself, per student, so their messages stay off the terminal."""
+    log = logging.getLogger("autograder.kernel")
+    log.propagate = False
+    if not log.handlers:
+        log.addHandler(logging.NullHandler())
+    return log
+
+
+def request_stop() -> None:
+    """Kill the kernels running in this process now (the grader got Ctrl-C)."""
+    _STOP.set()
+
+
+def clear_stop() -> None:
+    _STOP.clear()
+
+
+# -- sizes and names ---------------------------------------------------------------------------
+
+def format_bytes(n: float) -> str:
+    for unit, size in (("G", 1 << 30), ("M", 1 << 20), ("k", 1 << 10)):
+        if n >= size:
+            return f"{n / size:.3g} {unit}B"
+    return f"{int(n)} B"
+
+
+def describe_cell(nb: NotebookNode, index: int) -> str:
+    """'code cell 4 of 7 (grade id "answer_crash")': how a person finds the cell."""
+    code = [i for i, c in enumerate(nb.cells) if c.cell_type == "code"]
+    if index in code:
+        where = f"code cell {code.index(index) + 1} of {len(code)}"
+    else:
+        where = f"cell {index + 1}"
+    grade_id = nb.cells[index].get("metadata", {}).get("nbgrader", {}).get("grade_id")
+    return f'{where} (grade id "{grade_id}")' if grade_id else where
+
+
+def error_output(ename: str, evalue: str) -> NotebookNode:
+    return nbformat.v4.new_output("error", ename=ename, evalue=evalue,
+                                  traceback=[f"{ename}: {evalue}"])
+
+
+def mark_unrun(nb: NotebookNode, start: int, ename: str, reason: str) -> None:
+    """The kernel is gone from cell ``start`` on: that cell keeps what it printed and gets an error;
+    every later code cell gets only an error, so none of them can pass."""
+    for i in range(start, len(nb.cells)):
+        cell = nb.cells[i]
+        if cell.cell_type != "code" or not cell.source.strip():
+            continue
+        if i == start:
+            cell.outputs.append(error_output(ename, reason))
+        else:
+            cell.outputs = [error_output(ename, f"not run: {reason}")]
+            cell.execution_count = None
+
+
+# -- grading slots: one unprivileged uid per kernel running at once on this machine -------------
+
+def _slot_folder() -> Path:
+    # /run is per machine and root's; tempdir can differ between processes (TMPDIR)
+    base = Path("/run") if os.access("/run", os.W_OK) else Path(tempfile.gettempdir())
+    folder = base / "autograder-slots"
+    folder.mkdir(mode=0o700, exist_ok=True)
+    return folder
+
+
+@contextlib.contextmanager
+def grading_slot():
+    """Hold a slot number no other grader process or thread on this machine holds (an flock,
+    released even when the process is killed)."""
+    folder = _slot_folder()
+    for n in range(MAX_SLOTS):
+        fd = os.open(folder / f"{n}.lock", os.O_CREAT | os.O_RDWR, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            continue
+        try:
+            yield n
+        finally:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+            os.close(fd)
+        return
+    raise RuntimeError(f"all {MAX_SLOTS} grading slots are busy")
+
+
+def processes_of_uid(uid: int) -> list[psutil.Process]:
+    found = []
+    for proc in psutil.process_iter(["uids"]):
+        uids = proc.info.get("uids")
+        if uids is not None and uid in (uids.real, uids.effective):
+            found.append(proc)
+    return found
+
+
+def kill_all(procs: list[psutil.Process]) -> None:
+    for proc in procs:
+        with contextlib.suppress(psutil.Error):
+            proc.kill()
+    psutil.wait_procs(procs, timeout=5)
+
+
+# -- the kernel --------------------------------------------------------------------------------
+
+class SandboxKernelManager(AsyncKernelManager):
+    """A kernel manager whose kernel command runs through ``wrapper`` (unshare + sandbox.py) and
+    whose kernel output goes to a pipe the grader drains (kept: the last few kB, for reasons)."""
+
+    wrapper = List()
+    on_launch = Any(None, allow_none=True)
+
+    def format_kernel_cmd(self, extra_arguments=None):
+        return list(self.wrapper) + super().format_kernel_cmd(extra_arguments)
+
+    async def _async_launch_kernel(self, kernel_cmd, **kw):
+        kw["stdout"] = subprocess.PIPE
+        kw["stderr"] = subprocess.STDOUT
+        await super()._async_launch_kernel(kernel_cmd, **kw)
+        if self.on_launch is not None:
+            self.on_launch(self.provisioner.process)
+
+
+class SandboxedExecute(Execute):
+    """nbgrader's ``Execute``, which also knows which cell is running and keeps at most
+    ``output_limit`` bytes of output per cell (error outputs, which decide the grade, always stay)."""
+
+    output_limit = Integer(1 << 20)
+
+    def preprocess(self, nb, resources=None, km=None):
+        self.running = None
+        self._output_bytes = collections.Counter()
+        self._truncated = set()
+        return super().preprocess(nb, resources, km)
+
+    def preprocess_cell(self, cell, resources, index):
+        self.running = index
+        result = super().preprocess_cell(cell, resources, index)
+        self.running = None
+        return result
+
+    def output(self, outs, msg, display_id, cell_index):
+        content = msg.get("content", {})
+        msg_type = msg.get("msg_type")
+        if msg_type == "error":
+            content["evalue"] = str(content.get("evalue", ""))[:self.output_limit]
+            content["traceback"] = [line[:10000] for line in content.get("traceback", [])[:200]]
+            return super().output(outs, msg, display_id, cell_index)
+        if cell_index in self._truncated:
+            return None
+        if msg_type == "stream":
+            size = len(content.get("text", ""))
+        else:
+            size = len(json.dumps(content.get("data", {}), default=str))
+        used = self._output_bytes[cell_index]
+        self._output_bytes[cell_index] = used + size
+        if used + size <= self.output_limit:
+            return super().output(outs, msg, display_id, cell_index)
+        self._truncated.add(cell_index)
+        out = None
+        if msg_type == "stream" and used < self.output_limit:
+            content["text"] = content["text"][:self.output_limit - used]
+            out = super().output(outs, msg, display_id, cell_index)
+        outs.append(nbformat.v4.new_output(
+            "stream", name="stderr", text=TRUNCATED.format(limit=format_bytes(self.output_limit))))
+        return out
+
+
+class Watchdog(threading.Thread):
+    """Samples the kernel's processes; kills them all when the notebook's time or memory is up,
+    or when the grader is stopping."""
+
+    def __init__(self, uid: int | None, deadline: float, memory_limit: int, stop_flag=None):
+        super().__init__(daemon=True, name="autograder-watchdog")
+        self.uid = uid
+        self.deadline = deadline
+        self.memory_limit = memory_limit
+        self.stop_flag = stop_flag
+        self.popen: subprocess.Popen | None = None
+        self.kind: str | None = None  # "memory" | "timeout" | "interrupted" once tripped
+        self.rss_at_trip = 0
+        self.peak = None
+        self._done = threading.Event()
+        self._lock = threading.Lock()
+
+    def processes(self) -> list[psutil.Process]:
+        """The kernel and everything it started (the launcher itself excluded)."""
+        procs = {}
+        if self.popen is not None:
+            with contextlib.suppress(psutil.Error):
+                for p in psutil.Process(self.popen.pid).children(recursive=True):
+                    procs[p.pid] = p
+        if self.uid is not None:
+            for p in processes_of_uid(self.uid):
+                procs[p.pid] = p
+        return list(procs.values())
+
+    def sample(self) -> int:
+        rss = 0
+        for p in self.processes():
+            with contextlib.suppress(psutil.Error):
+                rss += p.memory_info().rss
+        if rss:
+            self.peak = max(self.peak or 0, rss)
+        return rss
+
+    def run(self) -> None:
+        last_flag_check = 0.0
+        while not self._done.wait(SAMPLE_S):
+            rss = self.sample()
+            now = time.monotonic()
+            if rss > self.memory_limit:
+                self.trip("memory", rss)
+            elif now > self.deadline:
+                self.trip("timeout", rss)
+            elif _STOP.is_set():
+                self.trip(INTERRUPTED, rss)
+            elif self.stop_flag is not None and now - last_flag_check > 1.0:
+                last_flag_check = now
+                with contextlib.suppress(Exception):
+                    if self.stop_flag():
+                        self.trip(INTERRUPTED, rss)
+
+    def trip(self, kind: str, rss: int) -> None:
+        with self._lock:
+            if self.kind is None:
+                self.kind, self.rss_at_trip = kind, rss
+        self.kill()
+
+    def kill(self) -> None:
+        """Kill the kernel first (pid 1 of its namespace: the Linux kernel then kills everything
+        in it), then whatever else is left: the uid's processes, the launcher's descendants."""
+        if self.popen is not None:
+            with contextlib.suppress(psutil.Error):
+                kill_all(psutil.Process(self.popen.pid).children())
+        kill_all(self.processes())
+
+    def stop(self) -> None:
+        self._done.set()
+
+
+def _drain(stream, tail: collections.deque) -> None:
+    """Read the kernel's stdout/stderr to the end, keeping only its last few kB."""
+    with contextlib.suppress(Exception):
+        for chunk in iter(lambda: stream.read1(4096), b""):
+            tail.append(chunk)
+
+
+def _dask_stop_flag(name: str | None):
+    """On a Dask worker: a function telling whether the grader asked to stop (a Dask Event)."""
+    if not name:
+        return None
+    try:
+        from distributed import Event, get_client, get_worker
+        get_worker()
+        # the client now, in the task's thread: the watchdog thread could not find it
+        event = Event(name, client=get_client())
+    except Exception:  # not on a Dask worker, or no scheduler: only the local flag applies
+        return None
+    return event.is_set
+
+
+def _keep_paths() -> list[str]:
+    """Folders the kernel must read even when they lie under a covered folder (/root, /tmp):
+    the Python installation and the project the notebooks import (this package's parent)."""
+    import site
+    paths = {sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix,
+             str(Path(__file__).resolve().parent.parent)}
+    with contextlib.suppress(Exception):
+        paths.update(site.getsitepackages())
+    return sorted(os.path.realpath(p) for p in paths if os.path.isdir(p))
+
+
+def _write_files(home: Path, files: dict[str, bytes]) -> None:
+    for rel, data in files.items():
+        target = (home / rel).resolve()
+        if not str(target).startswith(str(home.resolve()) + os.sep):
+            raise ValueError(f"refusing to write {rel!r} outside the sandbox")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+
+
+def _chown_tree(folder: Path, uid: int) -> None:
+    for root, dirs, names in os.walk(folder):
+        os.chown(root, uid, uid)
+        for name in dirs + names:
+            os.lchown(os.path.join(root, name), uid, uid)
+
+
+def _exit_description(code: int | None) -> str:
+    if code is None:
+        return "it stopped answering"
+    if code < 0 or code > 128:
+        signum = -code if code < 0 else code - 128
+        try:
+            name = signal.Signals(signum).name
+        except ValueError:
+            name = f"signal {signum}"
+        explain = {"SIGSEGV": ", a segmentation fault", "SIGKILL": ", killed",
+                   "SIGABRT": ", aborted", "SIGBUS": ", a bus error"}.get(name, "")
+        return f"killed by {name}{explain}"
+    return f"exit code {code}"
+
+
+def execute_notebook(nb_json: str, files: dict[str, bytes], limits: dict) -> dict:
+    """Execute one sanitized notebook in a sandbox.
+
+    ``nb_json``: the notebook as nbgrader's sanitize step left it (JSON text);
+    ``files``: the working folder's other files, relative path -> bytes;
+    ``limits``: ``cell_timeout`` (s), ``notebook_timeout`` (s), ``memory_limit`` (bytes),
+    ``output_limit`` (bytes per cell), ``isolation`` ("namespaces" or "none"), ``hide`` (paths
+    the kernel must not see), ``execute`` (nbgrader ``Execute`` settings), ``stop_event``.
+
+    Returns ``{"notebook": executed JSON, "status", "reason", "seconds", "peak_memory_mb"}`` with
+    status "graded", "crashed", "timeout", "memory", "cell-timeout", "interrupted" or "error".
+    """
+    start = time.monotonic()
+    nb = nbformat.reads(nb_json, as_version=4)
+    isolated = limits.get("isolation", "namespaces") == "namespaces"
+    with grading_slot() as slot:
+        uid = SLOT_UID_BASE + slot if isolated else None
+        if uid is not None:
+            kill_all(processes_of_uid(uid))  # left behind by a grader that was killed
+        for stale in Path(tempfile.gettempdir()).glob(f"autograder-{slot}-*"):
+            shutil.rmtree(stale, ignore_errors=True)  # left by a grader that was killed
+        root = Path(tempfile.mkdtemp(prefix=f"autograder-{slot}-"))
+        try:
+            return _run(nb, files, limits, uid, root, start)
+        finally:
+            if uid is not None:
+                kill_all(processes_of_uid(uid))
+            shutil.rmtree(root, ignore_errors=True)
+
+
+def _run(nb, files, limits, uid, root: Path, start: float) -> dict:
+    os.chmod(root, 0o711)  # others may pass through to their own folders, not list them
+    home, ipc = root / "home", root / "ipc"
+    home.mkdir(mode=0o700)
+    ipc.mkdir(mode=0o700)
+    _write_files(home, files)
+    connection_file = ipc / "kernel.json"
+
+    if uid is not None:
+        _chown_tree(home, uid)
+        os.chown(ipc, uid, uid)
+        empty = root / "empty"
+        empty.touch(mode=0o000)
+        os.chmod(empty, 0o000)
+        wrapper = [shutil.which("unshare") or "unshare", "--mount", "--net", "--pid", "--fork",
+                   "--kill-child", sys.executable, "-I", SANDBOX_SCRIPT,
+                   "--uid", str(uid), "--gid", str(uid), "--home", str(home),
+                   "--connection-file", str(connection_file), "--empty-file", str(empty),
+                   "--keep-writable", str(root),
+                   "--scratch-size", str(max(64 << 20, int(limits["memory_limit"]))),
+                   ]
+        for path in _keep_paths():
+            wrapper += ["--keep", path]
+        for path in limits.get("hide", []):
+            wrapper += ["--hide", path]
+        wrapper.append("--")
+    else:
+        wrapper = [sys.executable, "-I", SANDBOX_SCRIPT, "--no-namespaces", "--home", str(home),
+                   "--"]
+
+    # if the grader itself is killed (SIGKILL, OOM), its kernels must not live on
+    setpriv = shutil.which("setpriv")
+    if setpriv:
+        wrapper = [setpriv, "--pdeathsig", "KILL", *wrapper]
+    km = SandboxKernelManager(wrapper=wrapper, transport="ipc", ip=str(ipc / "k"),
+                              connection_file=str(connection_file), log=_quiet_log())
+    km.kernel_name = "python3"
+    km._kernel_spec = KernelSpec(argv=[sys.executable, "-m", "ipykernel_launcher", "-f",
+                                       "{connection_file}"],
+                                 display_name="Python 3 (autograder)", language="python",
+                                 interrupt_mode="signal")
+
+    settings = dict(limits.get("execute", {}))
+    settings["timeout"] = int(limits["cell_timeout"])
+    executor = SandboxedExecute(output_limit=int(limits.get("output_limit", 1 << 20)),
+                                log=_quiet_log(), **settings)
+
+    watchdog = Watchdog(uid, start + float(limits["notebook_timeout"]), int(limits["memory_limit"]),
+                        _dask_stop_flag(limits.get("stop_event")))
+    tail: collections.deque = collections.deque(maxlen=16)
+    popen_box = []
+
+    def on_launch(popen):
+        popen_box.append(popen)
+        watchdog.popen = popen
+        threading.Thread(target=_drain, args=(popen.stdout, tail), daemon=True).start()
+
+    km.on_launch = on_launch
+    watchdog.start()
+    failure: BaseException | None = None
+    try:
+        executor.preprocess(nb, {"metadata": {"path": str(home)}}, km=km)
+    except Exception as exc:  # whatever stopped the run, the cells that ran are kept
+        failure = exc
+    finally:
+        watchdog.sample()
+        watchdog.stop()
+        watchdog.kill()
+        if getattr(executor, "kc", None) is not None:
+            with contextlib.suppress(Exception):
+                executor.kc.stop_channels()
+        with contextlib.suppress(Exception):
+            run_sync(km.shutdown_kernel)(now=True)
+        watchdog.join(timeout=5)
+    seconds = time.monotonic() - start
+    exit_code = popen_box[0].poll() if popen_box else None
+    kernel_log = b"".join(tail).decode(errors="replace")[-2000:]
+
+    status, reason = _outcome(nb, executor, watchdog, failure, limits, exit_code, kernel_log,
+                              started=bool(popen_box))
+    peak = None if watchdog.peak is None else watchdog.peak / (1 << 20)
+    return {"notebook": nbformat.writes(nb), "status": status, "reason": reason,
+            "seconds": seconds, "peak_memory_mb": peak}
+
+
+def _outcome(nb, executor, watchdog, failure, limits, exit_code, kernel_log, started):
+    """(status, reason) of one run; marks the cells that did not run."""
+    running = executor.running
+    if failure is None:
+        timed_out = [i for i, c in enumerate(nb.cells) if c.cell_type == "code" and any(
+            o.get("output_type") == "error" and o.get("ename") == "CellTimeoutError"
+            for o in c.get("outputs", []))]
+        if timed_out:
+            cells = ", ".join(describe_cell(nb, i) for i in timed_out)
+            return "cell-timeout", (f"{cells} ran for more than {limits['cell_timeout']:g} s "
+                                    f"(the cell time limit) and was interrupted; the cells after "
+                                    f"it ran as usual")
+        return "graded", None
+    if watchdog.kind == INTERRUPTED:
+        return INTERRUPTED, "the grader was stopped"
+    if running is None and not any(c.get("outputs") for c in nb.cells if c.cell_type == "code"):
+        if watchdog.kind is None:
+            # nothing ran at all: a problem of the grader's, not a grade for the student
+            error = f"{type(failure).__name__}: {failure}"
+            if not started:
+                return ERROR, error
+            log = f"; kernel output: {kernel_log.strip()[-500:]}" if kernel_log.strip() else ""
+            return ERROR, f"the kernel could not be started ({error}){log}"
+        running = next((i for i, c in enumerate(nb.cells) if c.cell_type == "code"), None)
+    where = f"while running {describe_cell(nb, running)}" if running is not None else ""
+    if watchdog.kind == "memory":
+        status, ename = "memory", "MemoryLimit"
+        reason = (f"the kernel used {format_bytes(watchdog.rss_at_trip)} of memory, more than the "
+                  f"{format_bytes(limits['memory_limit'])} allowed, and was stopped {where}")
+    elif watchdog.kind == "timeout":
+        status, ename = "timeout", "NotebookTimeout"
+        reason = (f"the notebook ran for more than {limits['notebook_timeout']:g} s (the notebook "
+                  f"time limit) and was stopped {where}")
+    elif isinstance(failure, CellTimeoutError):
+        status, ename = "cell-timeout", "CellTimeoutError"
+        reason = (f"{describe_cell(nb, running) if running is not None else 'a cell'} ran for more "
+                  f"than {limits['cell_timeout']:g} s (the cell time limit) and did not stop when "
+                  f"interrupted, so the kernel was stopped")
+    else:
+        status, ename = "crashed", "KernelDied"
+        why = _exit_description(exit_code) if isinstance(failure, DeadKernelError) or exit_code \
+            is not None else f"{type(failure).__name__}: {failure}"
+        reason = f"the kernel died {where} ({why})"
+    if running is not None:
+        mark_unrun(nb, running, ename, reason)
+    return status, reason.replace("  ", " ").strip()

@@ -1,0 +1,718 @@
+"""Grade every submission of one assignment, in parallel, on top of nbgrader.
+
+For each student the work goes through three steps; every gradebook write is nbgrader's own,
+made one student at a time in this process:
+
+1. **stage** (here): the student's valid notebooks are copied into the grader's own ``submitted``
+   tree, ``<course>/.autograder/<assignment>/submitted/<student>/<assignment>/``, which nbgrader's
+   ``CourseDirectory.submitted_directory`` then points at. Corrupt and misnamed notebooks are left
+   out (nbgrader gives a notebook it cannot find zero). The original files are only read.
+   Each staged notebook is sanitized by nbgrader's own sanitize preprocessors (``ClearOutput``,
+   ``DeduplicateIds``, ``OverwriteKernelspec``, ``OverwriteCells``, ``CheckCellMetadata``).
+2. **execute** (a worker, in parallel): ``autograder.execute.execute_notebook`` runs the sanitized
+   notebook in a sandbox, on a local thread pool or on a Dask cluster (``--scheduler``).
+3. **record** (here, as each result arrives): ``nbgrader autograde`` runs for the student, in
+   this process, with ``autograder.replay.ReplayExecute`` in place of ``Execute``: it takes the
+   sandbox's outputs instead of running the code again. Then the student's entry of the state file
+   (``autograder.state``) is written.
+
+A rerun skips every student whose entry says "graded" with the same fingerprint (same files, same
+source notebooks, same limits) and whose autograded notebooks and gradebook submission exist.
+Ctrl-C stops sending work, kills the running kernels, lets a gradebook write in progress finish,
+and says how to go on.
+"""
+from __future__ import annotations
+
+import concurrent.futures as cf
+import contextlib
+import fcntl
+import hashlib
+import importlib
+import importlib.util
+import json
+import logging
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+import uuid
+import warnings
+from collections import deque
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import execute
+from .limits import (DEFAULT_MEMORY_LIMIT, DEFAULT_NOTEBOOK_TIMEOUT, DEFAULT_OUTPUT_LIMIT,
+                     NBGRADER_CELL_TIMEOUT)
+from .replay import ReplayExecute, executed_folder
+from .state import State, notebook_entry, state_path, student_entry
+from .submissions import DEFAULT_FILENAME_REGEX, Submission, discover, stage
+
+
+ISOLATION_NONE_WARNING = (
+    "WARNING: --isolation none: the students' code runs as {user}, with everything this account "
+    "can do: it can read and change the gradebook, the source notebooks and the other students' "
+    "files, use the network, and leave processes behind. Use it only for submissions you trust, "
+    "or inside a throw-away container or VM.")
+
+
+class UsageError(Exception):
+    """A problem with what was asked (bad arguments, unknown assignment, nothing to grade)."""
+
+
+@dataclass
+class Options:
+    assignment: str
+    submissions: Path
+    course: Path = Path(".")
+    workers: int | None = None
+    cell_timeout: float | None = None
+    notebook_timeout: float = DEFAULT_NOTEBOOK_TIMEOUT
+    memory_limit: int = DEFAULT_MEMORY_LIMIT
+    output_limit: int = DEFAULT_OUTPUT_LIMIT
+    isolation: str = "auto"
+    filename_regex: str = DEFAULT_FILENAME_REGEX
+    db_url: str | None = None
+    scheduler: str | None = None
+    report: bool = True
+
+
+@dataclass
+class Job:
+    """One student in flight."""
+
+    sub: Submission
+    fingerprint: str
+    started: float
+    staged: Path | None = None
+    waiting: set[str] = field(default_factory=set)
+    results: dict[str, dict] = field(default_factory=dict)
+    failure: str | None = None
+
+
+# -- nbgrader set-up ---------------------------------------------------------------------------
+
+def load_config(course: Path):
+    """The nbgrader configuration ``nbgrader autograde`` would use in ``course``: the Jupyter
+    config folders, then the course's ``nbgrader_config.py`` (never the current folder's)."""
+    from nbgrader.apps.baseapp import NbGrader
+
+    class CourseConfig(NbGrader):
+        load_cwd_config = False
+
+    app = CourseConfig(log_level=logging.ERROR)
+    app.initialize([], root=str(course))
+    return app.config
+
+
+def _nbgrader_log() -> logging.Logger:
+    """nbgrader's messages go to each student's log file (capture_log), not to the terminal."""
+    log = logging.getLogger("autograder.nbgrader")
+    log.propagate = False
+    if not log.handlers:
+        log.addHandler(logging.NullHandler())  # else logging's last resort prints warnings
+    log.setLevel(logging.INFO)
+    return log
+
+
+def _replace_execute(preprocessors: list) -> list:
+    from nbgrader.preprocessors import Execute
+    from traitlets.utils.importstring import import_item
+
+    out, replaced = [], False
+    for pp in preprocessors:
+        cls = import_item(pp) if isinstance(pp, str) else pp
+        if isinstance(cls, type) and issubclass(cls, Execute):
+            out.append(ReplayExecute)
+            replaced = True
+        else:
+            out.append(pp)
+    if not replaced:
+        raise UsageError("the course's Autograde.autograde_preprocessors has no Execute step to "
+                         "replace; the autograder cannot run with that configuration")
+    return out
+
+
+class Course:
+    """The course directory, its nbgrader configuration and gradebook, set up for grading."""
+
+    def __init__(self, options: Options):
+        from nbgrader.api import Gradebook, MissingEntry
+        from nbgrader.converters import Autograde
+        from nbgrader.coursedir import CourseDirectory
+        from nbgrader.preprocessors import Execute
+
+        self.root = Path(options.course).resolve()
+        self.assignment = options.assignment
+        if not self.root.is_dir():
+            raise UsageError(f"course directory {options.course} does not exist")
+        self.work = self.root / ".autograder" / self.assignment
+        config = load_config(self.root)
+        config.CourseDirectory.root = str(self.root)
+        if options.db_url:
+            config.CourseDirectory.db_url = options.db_url
+        # the course's own submitted/ (nbgrader collect's), hidden from student code like the rest
+        self.course_submitted = CourseDirectory(config=config).format_path(
+            CourseDirectory(config=config).submitted_directory, ".", ".")
+        config.CourseDirectory.submitted_directory = os.path.join(
+            ".autograder", self.assignment, "submitted")
+        # the course's list (nbgrader's default unless configured), with Execute replaced
+        preprocessors = list(Autograde(config=config).autograde_preprocessors)
+        config.Autograde.autograde_preprocessors = _replace_execute(preprocessors)
+        config.ReplayExecute.executed_root = str(self.root / ".autograder")
+        self.config = config
+        self.coursedir = CourseDirectory(config=config)
+        self.log = _nbgrader_log()
+        self.execute_settings = self._execute_settings(Execute(config=config))
+
+        try:
+            with Gradebook(self.coursedir.db_url, self.coursedir.course_id) as gb:
+                try:
+                    assignment = gb.find_assignment(self.assignment)
+                except MissingEntry:
+                    known = ", ".join(a.name for a in gb.assignments) or "none"
+                    raise UsageError(
+                        f"unknown assignment {self.assignment!r}: it is not in the gradebook "
+                        f"{self.coursedir.db_url} (known: {known}); run `nbgrader "
+                        f"generate_assignment {self.assignment}` in {self.root} first") from None
+                self.notebooks = sorted(nb.name for nb in assignment.notebooks)
+        except UsageError:
+            raise
+        except Exception as exc:  # SQLAlchemy: bad URL, server down, no such file...
+            raise UsageError(f"cannot open the gradebook {self.coursedir.db_url}: "
+                             f"{str(exc).splitlines()[0]}") from None
+        if not self.notebooks:
+            raise UsageError(f"assignment {self.assignment!r} has no notebooks in the gradebook")
+        self.source = Path(self.coursedir.format_path(
+            self.coursedir.source_directory, ".", self.assignment)).resolve()
+
+    @staticmethod
+    def _execute_settings(ex) -> dict:
+        """nbgrader's Execute settings as configured for the course (the worker reuses them)."""
+        names = ["allow_errors", "interrupt_on_timeout", "raise_on_iopub_timeout",
+                 "error_on_timeout", "extra_arguments", "iopub_timeout", "startup_timeout",
+                 "shutdown_kernel", "record_timing", "store_widget_state", "skip_cells_with_tag",
+                 "ipython_hist_file", "coalesce_streams"]
+        settings = {n: getattr(ex, n) for n in names if ex.has_trait(n)}
+        settings["timeout"] = ex.timeout
+        return json.loads(json.dumps(settings))  # plain data for any executor
+
+    def source_digest(self) -> str:
+        digest = hashlib.sha256()
+        if self.source.is_dir():
+            for path in sorted(p for p in self.source.rglob("*") if p.is_file()):
+                digest.update(str(path.relative_to(self.source)).encode() + b"\0")
+                digest.update(hashlib.sha256(path.read_bytes()).digest())
+        return digest.hexdigest()
+
+    def hidden_paths(self, submissions: Path, keep: list[str]) -> list[str]:
+        """What the student's code must not see: the course's private folders and gradebook,
+        every submission, the grader's own files. Never the course root itself (it may be a
+        repository that holds the Python environment and the package the notebooks import)."""
+        cd = self.coursedir
+        # folders this run writes to exist from the start, so that they can be covered
+        for folder in (self.root / ".autograder", Path(cd.format_path(
+                cd.autograded_directory, ".", "."))):
+            folder.mkdir(parents=True, exist_ok=True)
+        paths = {str(self.source.parent), str(self.root / ".autograder"),
+                 str(Path(submissions).resolve()), os.path.normpath(self.course_submitted)}
+        for step in (cd.source_directory, cd.submitted_directory, cd.autograded_directory,
+                     cd.feedback_directory, "source_with_tests"):
+            paths.add(os.path.normpath(cd.format_path(step, ".", ".")))
+        url = cd.db_url
+        from sqlalchemy.engine import make_url
+        try:
+            parsed = make_url(url)
+        except Exception:
+            parsed = None
+        if parsed is not None and parsed.drivername.startswith("sqlite") and parsed.database:
+            db = Path(parsed.database)
+            db = db if db.is_absolute() else Path.cwd() / db
+            paths.update(str(db) + suffix for suffix in ("", "-journal", "-wal", "-shm"))
+        elif parsed is not None:
+            host = parsed.query.get("host") or parsed.host or ""
+            host = host[0] if isinstance(host, tuple) else host
+            if str(host).startswith("/"):
+                paths.add(str(host))  # the database server's unix socket folder
+            paths.update(["/run/postgresql", "/var/run/postgresql", "/run/mysqld"])
+        safe = []
+        self.unhidden = []
+        for p in sorted(paths):
+            p = os.path.realpath(p)
+            if p in ("/", str(self.root)) or any(k == p or k.startswith(p + "/") for k in keep):
+                self.unhidden.append(p)  # hiding it would hide Python or the course's package
+                continue
+            if os.path.lexists(p):
+                safe.append(p)
+        return safe
+
+    # -- the three steps --------------------------------------------------------------------
+
+    def working_files(self, staged: Path) -> dict[str, bytes]:
+        """The files nbgrader puts beside the notebook before running it: the student's other
+        files, then the source's other files over them (less ``Autograde.exclude_overwriting``)."""
+        from nbgrader.converters import Autograde
+        from nbgrader.utils import find_all_files
+
+        ignore = list(self.coursedir.ignore)
+        files = {}
+        for path in find_all_files(str(staged), ignore + ["*.ipynb"]):
+            files[os.path.relpath(path, staged)] = Path(path).read_bytes()
+        exclude = set(Autograde(config=self.config).exclude_overwriting.get(self.assignment, []))
+        if self.source.is_dir():
+            for path in find_all_files(str(self.source), ignore + ["*.ipynb"]):
+                rel = os.path.relpath(path, self.source)
+                if rel not in exclude:
+                    files[rel] = Path(path).read_bytes()
+        return files
+
+    def sanitizer(self):
+        """nbgrader's sanitize step on one staged notebook: returns the notebook's JSON text."""
+        from nbgrader.converters import Autograde
+
+        conv = Autograde(coursedir=self.coursedir, config=self.config, log=self.log)
+        conv.exporter = conv.exporter_class(parent=conv, config=conv.config)
+        conv._sanitizing = True
+        conv._init_preprocessors()
+
+        def sanitize(path: Path) -> str:
+            resources = conv.init_single_notebook_resources(str(path))
+            output, _ = conv.exporter.from_filename(str(path), resources=resources)
+            return output
+        return sanitize
+
+    def record(self, student: str, staged_notebooks: list[str], timestamp: str | None) -> dict:
+        """Run nbgrader autograde for one student (outputs replayed); nbgrader's result dict."""
+        from nbgrader.converters import Autograde
+        from nbgrader.utils import capture_log, temp_attrs
+
+        if not staged_notebooks:
+            return self.record_nothing_gradable(student, timestamp)
+        with temp_attrs(self.coursedir, assignment_id=self.assignment, student_id=student):
+            app = Autograde(coursedir=self.coursedir, config=self.config, log=self.log)
+            app.force = True
+            app.create_student = True
+            return capture_log(app)
+
+    def record_nothing_gradable(self, student: str, timestamp: str | None) -> dict:
+        """nbgrader refuses a submission without a single notebook ("No notebooks found"), so for
+        a student whose every notebook is missing, corrupt or misnamed this does what
+        ``Autograde.init_assignment`` does for a missing notebook, with nbgrader's Gradebook API:
+        the submission exists and every grade is zero."""
+        from nbgrader.api import Gradebook
+
+        try:
+            with Gradebook(self.coursedir.db_url, self.coursedir.course_id) as gb:
+                gb.update_or_create_student(student)
+                extra = {"timestamp": timestamp} if timestamp else {}
+                submission = gb.update_or_create_submission(self.assignment, student, **extra)
+                for nb in submission.notebooks:
+                    for grade in nb.grades:
+                        grade.auto_score = 0
+                        grade.needs_manual_grade = False
+                gb.db.commit()
+        except Exception as exc:
+            return {"success": False, "error": f"{type(exc).__name__}: {exc}"}
+        autograded = Path(self.coursedir.format_path(self.coursedir.autograded_directory,
+                                                     student, self.assignment))
+        shutil.rmtree(autograded, ignore_errors=True)  # an older grading's notebooks
+        return {"success": True, "log": "no notebook to grade: every grade set to zero\n"}
+
+    def autograded_exists(self, student: str, notebooks: list[str]) -> bool:
+        folder = Path(self.coursedir.format_path(self.coursedir.autograded_directory, student,
+                                                 self.assignment))
+        return all((folder / f"{nb}.ipynb").exists() for nb in notebooks)
+
+
+# -- isolation ---------------------------------------------------------------------------------
+
+def namespaces_problem() -> str | None:
+    """None when this machine can run kernels in namespaces, else why not."""
+    if os.geteuid() != 0:
+        return "the grader is not running as root"
+    unshare = shutil.which("unshare")
+    if unshare is None:
+        return "the `unshare` command (util-linux) is not installed"
+    try:
+        result = subprocess.run([unshare, "--mount", "--net", "--pid", "--fork", "--kill-child",
+                                 "true"], capture_output=True, text=True, timeout=20)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        return f"`unshare` failed: {exc}"
+    if result.returncode != 0:
+        return f"`unshare` failed: {result.stderr.strip() or result.returncode}"
+    return None
+
+
+def resolve_isolation(requested: str) -> str:
+    if requested == "none":
+        return "none"
+    problem = namespaces_problem()
+    if problem is None:
+        return "namespaces"
+    hint = ("; to grade anyway without any protection, pass --isolation none explicitly"
+            if requested == "auto" else "")
+    raise UsageError(f"cannot isolate student code: {problem}{hint}")
+
+
+# -- the run -----------------------------------------------------------------------------------
+
+def _duration(seconds: float) -> str:
+    seconds = int(round(seconds))
+    if seconds < 60:
+        return f"{seconds} s"
+    minutes, seconds = divmod(seconds, 60)
+    if minutes < 60:
+        return f"{minutes} min {seconds} s"
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours} h {minutes} min"
+
+
+class Grader:
+    """One run of ``python -m autograder grade``."""
+
+    def __init__(self, options: Options, out=None, err=None):
+        self.options = options
+        self.out = out or sys.stdout
+        self.err = err or sys.stderr
+        self.stopping: int | None = None  # the signal that asked us to stop
+        self.graded: list[str] = []
+        self.failed: dict[str, str] = {}
+        self.problems: list[tuple[str, str, str, str]] = []  # student, notebook, status, reason
+
+    # signals: only set a flag; the loop does the work, so a gradebook write is never cut
+    def _on_signal(self, signum, frame):
+        if self.stopping is None:
+            self.stopping = signum
+            try:
+                fd = self.err.fileno()
+            except (AttributeError, OSError, ValueError):
+                fd = 2
+            # os.write, not print: a signal handler must not re-enter a buffered stream
+            os.write(fd, b"\nStopping: no new submissions; the running kernels are being killed; "
+                         b"a gradebook write in progress is finished first.\n")
+
+    def run(self) -> int:
+        o = self.options
+        # nbgrader 0.9 with SQLAlchemy 2 warns on every new submission; the grades are right
+        warnings.filterwarnings("ignore", message=".*not in session.*")
+        t0 = time.monotonic()
+        if o.workers is not None and o.workers < 1:
+            raise UsageError("--workers must be at least 1")
+        submissions = Path(o.submissions)
+        if not submissions.is_dir():
+            raise UsageError(f"submissions folder {o.submissions} does not exist")
+        course = Course(o)
+        found = discover(submissions, o.assignment, course.notebooks, o.filename_regex,
+                         list(course.coursedir.ignore))
+        if not found.submissions:
+            raise UsageError(
+                f"no submissions of {o.assignment!r} in {submissions}: expected "
+                f"{submissions}/<student>/{o.assignment}/<notebook>.ipynb or files named like "
+                f"<student>_<notebook>.ipynb (--filename-regex {o.filename_regex!r})")
+        isolation = resolve_isolation(o.isolation)
+        if isolation == "none":
+            import getpass
+            print(ISOLATION_NONE_WARNING.format(user=getpass.getuser()), file=self.err)
+
+        cell_timeout = o.cell_timeout if o.cell_timeout is not None else (
+            course.execute_settings["timeout"] or NBGRADER_CELL_TIMEOUT)
+        limits = {"cell_timeout": float(cell_timeout),
+                  "notebook_timeout": float(o.notebook_timeout),
+                  "memory_limit": int(o.memory_limit), "output_limit": int(o.output_limit),
+                  "isolation": isolation}
+        context = json.dumps({"source": course.source_digest(), "limits": limits}, sort_keys=True)
+        limits["hide"] = course.hidden_paths(submissions, execute._keep_paths())
+        limits["execute"] = course.execute_settings
+        for path in course.unhidden if isolation == "namespaces" else []:
+            print(f"warning: {path} stays visible to student code: it holds the course root, "
+                  f"Python or the package the notebooks import; keep submissions and nbgrader's "
+                  f"folders apart from those", file=self.err)
+
+        self._lock_assignment(course)
+        state = State(state_path(course.root, o.assignment), o.assignment)
+        todo, up_to_date = self._plan(course, state, found.submissions, context)
+
+        executor = self._executor() if todo else None
+        self._print_header(course, found, todo, up_to_date, isolation)
+        if executor is not None:
+            self._grade(course, state, todo, limits, executor)
+        self._print_summary(course, found, todo, up_to_date, time.monotonic() - t0)
+        if self.stopping is not None:
+            return 128 + self.stopping
+        if o.report:
+            self._reports(course, state)
+        return 0
+
+    def _lock_assignment(self, course: Course) -> None:
+        """One run per assignment at a time: two would overwrite each other's state file. The
+        lock (an flock) is held until this process exits, even when it is killed."""
+        course.work.mkdir(parents=True, exist_ok=True)
+        self._lock = open(course.work / "run.lock", "a+")
+        try:
+            fcntl.flock(self._lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            self._lock.seek(0)
+            who = self._lock.read().strip() or "another process"
+            self._lock.close()
+            raise UsageError(f"{course.assignment} is being graded by {who} right now; wait for "
+                             f"it to finish (or stop it) and run again") from None
+        self._lock.seek(0)
+        self._lock.truncate()
+        self._lock.write(f"process {os.getpid()}\n")
+        self._lock.flush()
+
+    def _release_lock(self) -> None:
+        lock = getattr(self, "_lock", None)
+        if lock is not None and not lock.closed:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+            lock.close()
+
+    def _plan(self, course: Course, state: State, subs: dict[str, Submission], context: str):
+        """Students to grade, and the number already graded from the same files and settings."""
+        from nbgrader.api import Gradebook, MissingEntry
+
+        todo, up_to_date = [], 0
+        with Gradebook(course.coursedir.db_url, course.coursedir.course_id) as gb:
+            for student in sorted(subs):
+                sub = subs[student]
+                fingerprint = sub.fingerprint(context)
+                entry = state.get(student)
+                if entry and entry["status"] == "graded" and entry["fingerprint"] == fingerprint:
+                    try:
+                        gb.find_submission(course.assignment, student)
+                        in_gradebook = True
+                    except MissingEntry:
+                        in_gradebook = False
+                    if in_gradebook and course.autograded_exists(student, sorted(sub.notebooks)):
+                        up_to_date += 1
+                        continue
+                todo.append((sub, fingerprint))
+        return todo, up_to_date
+
+    def _executor(self):
+        """A concurrent.futures executor: a local thread pool, or a Dask cluster's."""
+        o = self.options
+        if o.scheduler:
+            try:
+                from distributed import Client
+                client = Client(o.scheduler, timeout="20s")
+            except Exception as exc:
+                raise UsageError(f"cannot reach the Dask scheduler {o.scheduler}: "
+                                 f"{str(exc).splitlines()[0] if str(exc) else type(exc).__name__}"
+                                 ) from None
+            workers = o.workers or max(1, sum(client.nthreads().values()))
+            stop_event = f"autograder-stop-{uuid.uuid4().hex}"
+
+            def stop():
+                from distributed import Event
+                with contextlib.suppress(Exception):
+                    Event(stop_event, client=client).set()
+
+            def close():
+                with contextlib.suppress(Exception):
+                    client.close()
+            return client.get_executor(pure=False), workers, stop_event, stop, close
+        workers = o.workers or os.cpu_count() or 1
+        pool = cf.ThreadPoolExecutor(max_workers=workers, thread_name_prefix="autograder")
+        return pool, workers, None, execute.request_stop, lambda: None
+
+    def _grade(self, course: Course, state: State, todo, limits: dict, executor) -> None:
+        from tqdm import tqdm
+
+        executor, workers, stop_event, stop_workers, close = executor
+        limits = dict(limits, stop_event=stop_event)
+        self.workers = workers
+        staging = course.work / "submitted"
+        sanitize = course.sanitizer()
+        queue = deque(todo)
+        pending: dict[cf.Future, tuple[Job, str]] = {}
+        jobs_open: list[Job] = []
+        # signal handlers can only be set in the main thread (grade() may be called from others)
+        previous = ({s: signal.signal(s, self._on_signal) for s in (signal.SIGINT, signal.SIGTERM)}
+                    if threading.current_thread() is threading.main_thread() else {})
+        bar = tqdm(total=len(todo), unit="student", desc=f"grading {course.assignment}",
+                   file=self.err, dynamic_ncols=True, smoothing=0.05)
+        stop_sent = False
+        try:
+            while (queue and self.stopping is None) or pending or jobs_open:
+                while queue and self.stopping is None and len(pending) < workers + 1:
+                    sub, fingerprint = queue.popleft()
+                    job = Job(sub, fingerprint, time.monotonic())
+                    jobs_open.append(job)
+                    self._start(course, job, staging, sanitize, executor, limits, pending, bar)
+                if self.stopping is not None and not stop_sent:
+                    stop_sent = True
+                    stop_workers()
+                    for fut in list(pending):
+                        if fut.cancel():
+                            job, _ = pending.pop(fut)
+                            job.waiting.clear()
+                            job.failure = job.failure or execute.INTERRUPTED
+                if pending:
+                    done, _ = cf.wait(list(pending), timeout=0.5, return_when=cf.FIRST_COMPLETED)
+                    for fut in done:
+                        job, notebook = pending.pop(fut)
+                        job.waiting.discard(notebook)
+                        try:
+                            job.results[notebook] = fut.result()
+                        except BaseException as exc:  # a worker that could not run at all
+                            job.results[notebook] = {"status": execute.ERROR, "reason": (
+                                f"the worker failed: {type(exc).__name__}: {exc}")}
+                for job in [j for j in jobs_open if not j.waiting]:
+                    jobs_open.remove(job)
+                    if self._finish(course, state, job, bar):
+                        bar.update(1)
+        finally:
+            bar.close()
+            for s, handler in previous.items():
+                signal.signal(s, handler)
+            if self.options.scheduler:
+                executor.shutdown(wait=False)
+            else:
+                executor.shutdown(wait=True, cancel_futures=True)
+            close()
+            execute.clear_stop()
+
+    def _start(self, course, job: Job, staging, sanitize, executor, limits, pending, bar) -> None:
+        sub = job.sub
+        for notebook, (status, reason) in sorted(sub.problems.items()):
+            bar.write(f"{sub.student}: {notebook}: {status}: {reason}")
+        try:
+            job.staged = stage(sub, staging, course.assignment)
+            files = course.working_files(job.staged)
+            notebooks = {nb: sanitize(job.staged / f"{nb}.ipynb") for nb in sorted(sub.notebooks)}
+        except Exception as exc:  # nbgrader refused the notebook (e.g. its metadata was edited)
+            job.failure = f"nbgrader could not sanitize the submission: {type(exc).__name__}: {exc}"
+            return
+        for notebook, nb_json in notebooks.items():
+            try:
+                fut = executor.submit(execute.execute_notebook, nb_json, files, limits)
+            except Exception as exc:  # e.g. the Dask scheduler went away
+                job.failure = f"could not send {notebook} to a worker: {type(exc).__name__}: {exc}"
+                return
+            pending[fut] = (job, notebook)
+            job.waiting.add(notebook)
+
+    def _finish(self, course: Course, state: State, job: Job, bar) -> bool:
+        """Record one student whose notebooks have all come back. False when nothing was
+        recorded because the run is stopping."""
+        sub = job.sub
+        results = job.results
+        if job.failure == execute.INTERRUPTED or any(
+                r["status"] == execute.INTERRUPTED for r in results.values()):
+            return False
+        notebooks = {nb: notebook_entry(status, reason) for nb, (status, reason)
+                     in sub.problems.items()}
+        failure = job.failure or next((f"{nb}: {r['reason']}" for nb, r in sorted(results.items())
+                                       if r["status"] == execute.ERROR), None)
+        if failure is None:
+            executed_dir = Path(executed_folder(course.root / ".autograder", course.assignment,
+                                                sub.student))
+            shutil.rmtree(executed_dir, ignore_errors=True)
+            executed_dir.mkdir(parents=True)
+            for nb, result in results.items():
+                (executed_dir / f"{nb}.ipynb").write_text(result["notebook"])
+                notebooks[nb] = notebook_entry(result["status"], result["reason"],
+                                               result["seconds"], result["peak_memory_mb"])
+                if result["status"] != "graded":
+                    bar.write(f"{sub.student}: {nb}: {result['status']}: {result['reason']}")
+            outcome = course.record(sub.student, sorted(results), sub.timestamp)
+            log_dir = course.work / "logs"
+            log_dir.mkdir(parents=True, exist_ok=True)
+            (log_dir / f"{sub.student}.log").write_text(
+                outcome.get("log", "") + ("\n" + outcome["error"] if outcome.get("error") else ""))
+            if not outcome["success"]:
+                failure = "nbgrader autograde failed: " + _last_line(outcome.get("error", "")) + \
+                    f" (log: {log_dir / (sub.student + '.log')})"
+        if failure is None:
+            for nb, entry in sorted(notebooks.items()):
+                if entry["status"] != "graded":
+                    self.problems.append((sub.student, nb, entry["status"], entry["reason"]))
+            self.graded.append(sub.student)
+            status, reason = "graded", None
+        else:
+            bar.write(f"{sub.student}: FAILED: {failure}")
+            self.failed[sub.student] = failure
+            status, reason = "failed", failure
+        seconds = time.monotonic() - job.started
+        state.record(sub.student,
+                     student_entry(job.fingerprint, status, reason, seconds, notebooks))
+        return True
+
+    # -- what the instructor reads ----------------------------------------------------------
+
+    def _print_header(self, course, found, todo, up_to_date, isolation) -> None:
+        o = self.options
+        where = f"Dask scheduler {o.scheduler}" if o.scheduler else "this machine"
+        print(f"{course.assignment}: {len(found.submissions)} submissions in {o.submissions}; "
+              f"{len(todo)} to grade, {up_to_date} already graded and unchanged. "
+              f"Isolation: {isolation}; running on {where}.", file=self.out, flush=True)
+
+    def _print_summary(self, course, found, todo, up_to_date, seconds) -> None:
+        out = self.out
+        left = len(todo) - len(self.graded) - len(self.failed)
+        workers = getattr(self, "workers", 0)
+        print(f"\n{course.assignment}: {len(self.graded)} graded, {len(self.failed)} failed, "
+              f"{up_to_date} already graded (skipped)"
+              + (f", {left} not graded (stopped)" if left else "")
+              + f", in {_duration(seconds)}"
+              + (f" with {workers} workers." if workers else "."), file=out)
+        if self.problems:
+            print("\nNotebooks that did not run cleanly (their other cells are graded as usual):",
+                  file=out)
+            width = max(len(p[0]) for p in self.problems)
+            nbw = max(len(p[1]) for p in self.problems)
+            for student, nb, status, reason in self.problems:
+                print(f"  {student:<{width}}  {nb:<{nbw}}  {status:<12}  {reason}", file=out)
+        if self.failed:
+            print("\nFailed: no grade recorded (run the same command again to retry):", file=out)
+            for student, reason in sorted(self.failed.items()):
+                print(f"  {student}: {reason}", file=out)
+        if found.skipped:
+            print("\nFiles that belong to no student (not graded):", file=out)
+            for path, why in found.skipped:
+                print(f"  {path}: {why}", file=out)
+        print(f"\nState: {state_path(course.root, course.assignment)}", file=out)
+        if self.stopping is not None:
+            print(f"Stopped before the end: {left} submission(s) were not graded. Run the same "
+                  f"command again to grade only what is missing.", file=out)
+        out.flush()
+
+    def _reports(self, course: Course, state: State) -> None:
+        """The cohort report and every graded student's feedback, when those modules exist."""
+        extra = {"db_url": self.options.db_url} if self.options.db_url else {}
+        graded = sorted(s for s, e in state.students.items() if e["status"] == "graded")
+        report_dir = course.work / "report"  # inside .autograder: hidden from student code
+        feedback = course.coursedir.format_path(course.coursedir.feedback_directory, "<student>",
+                                                course.assignment)
+        calls = [("autograder.report", "write_report",
+                  (course.root, course.assignment, report_dir), f"Report: {report_dir}"),
+                 ("autograder.feedback", "generate", (course.root, course.assignment, graded),
+                  f"Feedback: {feedback}")]
+        for module, function, args, done in calls:
+            if importlib.util.find_spec(module) is None:
+                continue
+            try:
+                getattr(importlib.import_module(module), function)(*args, **extra)
+            except Exception as exc:  # the grades are recorded; say what failed and go on
+                print(f"warning: {module}.{function} failed: {type(exc).__name__}: {exc}",
+                      file=self.err)
+            else:
+                print(done, file=self.out)
+
+
+def _last_line(text: str) -> str:
+    lines = [line for line in text.strip().splitlines() if line.strip()]
+    return lines[-1].strip() if lines else "unknown error"
+
+
+def grade(options: Options, out=None, err=None) -> int:
+    """Grade ``options.assignment``; the exit code (0, or 128 + the signal that stopped it)."""
+    grader = Grader(options, out, err)
+    try:
+        return grader.run()
+    finally:
+        grader._release_lock()

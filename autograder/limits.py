@@ -1,0 +1,39 @@
+"""The limits of one grading run: their defaults, and how the command line spells them."""
+from __future__ import annotations
+
+import argparse
+import re
+
+#: time a whole notebook may run, kernel start included (s)
+DEFAULT_NOTEBOOK_TIMEOUT = 600.0
+#: memory (RSS) of one kernel and every process it starts (bytes)
+DEFAULT_MEMORY_LIMIT = 2 << 30
+#: output kept per cell (bytes); nbgrader's LimitOutput trims further when it records the grades
+DEFAULT_OUTPUT_LIMIT = 1 << 20
+#: nbgrader's cell time limit when the course sets none (Execute.timeout)
+NBGRADER_CELL_TIMEOUT = 30
+
+_SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kKmMgGtT]?)(?:i?[bB])?\s*$")
+_TIME = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|m|min|h)?\s*$")
+
+
+def memory_size(text: str) -> int:
+    """'2G' -> 2147483648 (k, M, G, T are powers of 1024; a plain number is bytes)."""
+    match = _SIZE.match(text)
+    if not match:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a size such as 512M or 2G")
+    number, unit = float(match.group(1)), match.group(2).upper()
+    size = int(number * {"": 1, "K": 1 << 10, "M": 1 << 20, "G": 1 << 30, "T": 1 << 40}[unit])
+    if size < 16 << 20:
+        raise argparse.ArgumentTypeError(f"{text!r} is too small: a Python kernel needs at least "
+                                         f"16M (50M or more in practice)")
+    return size
+
+
+def duration(text: str) -> float:
+    """'90', '90s', '5m', '1h' -> seconds."""
+    match = _TIME.match(text)
+    if not match or float(match.group(1)) <= 0:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a positive duration such as 30, 90s, "
+                                         f"5m or 1h")
+    return float(match.group(1)) * {None: 1, "s": 1, "m": 60, "min": 60, "h": 3600}[match.group(2)]

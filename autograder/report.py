@@ -1,0 +1,569 @@
+"""The instructor's report on one graded assignment: what the class got, and what it got wrong.
+
+:func:`write_report` writes into one folder:
+
+- ``grades.csv``: nbgrader's own export (its ``CsvExportPlugin``, what ``nbgrader export`` runs),
+  for this assignment only;
+- ``report.md`` and ``report.html``: the score distribution of each notebook (a histogram), the
+  pass rate of each exercise (graded test cell: the fraction of submissions with full marks, a
+  bar chart), the checker messages the class met most often, the students whose grading failed
+  and why, and the slowest submissions;
+- the charts as PNG files (``scores-<notebook>.png``, ``pass-rates.png``). ``report.md`` links
+  them; ``report.html`` embeds the same images as base64 ``data:`` URIs, so it is one
+  self-contained file that can be mailed or uploaded on its own.
+
+Where the numbers come from:
+
+- scores and pass rates: nbgrader's gradebook (manual grades included);
+- checker messages: the error outputs of the test cells in the autograded notebooks, as
+  what was wrong and the first sentence of the hint (``relu changed its input `z` in place.
+  Hint: Leave the inputs unchanged: ...``), see :func:`message_of`; each student counts once per
+  message and exercise;
+- failures and timings: the grading engine's ``<course>/.autograder/<assignment>/state.json``.
+  Without it the report says so and leaves those two sections out.
+
+The work is split in three: ``collect`` (gradebook and files -> plain data), ``plot_*`` (data ->
+PNG bytes, matplotlib's Agg canvas, no pyplot state) and ``render_*`` (data -> text).
+
+    python -m autograder.report COURSE ASSIGNMENT OUT_DIR [--db URL] [--top N]
+"""
+from __future__ import annotations
+
+import argparse
+import base64
+import glob
+import html
+import io
+import json
+import re
+import statistics
+import sys
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+from nbgrader.api import Gradebook, MissingEntry
+from nbgrader.coursedir import CourseDirectory
+from nbgrader.plugins import CsvExportPlugin
+
+from .feedback import course_config, is_test_cell
+from .state import state_path
+
+__all__ = [
+    "ExerciseRate", "GradingFailure", "MessageCount", "NotebookScores", "ReportData", "Timing",
+    "checker_messages", "collect", "export_grades", "grading_failures", "pass_rates",
+    "plot_pass_rates", "plot_scores", "read_state", "render_html", "render_markdown",
+    "score_distribution", "slowest", "write_report",
+]
+
+#: rows in the "most frequent messages" and "slowest submissions" tables
+TOP = 10
+
+
+# --------------------------------------------------------------------------------------------
+# Data
+# --------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class NotebookScores:
+    """Every graded submission's score on one notebook."""
+
+    notebook: str
+    max_score: float
+    scores: dict[str, float]  # student -> score
+
+
+@dataclass(frozen=True)
+class ExerciseRate:
+    """How many submissions got full marks on one graded test cell."""
+
+    notebook: str
+    grade_id: str
+    max_score: float
+    passed: tuple[str, ...]  # students with full marks
+    graded: int              # submissions with a grade for the cell
+
+    @property
+    def rate(self) -> float | None:
+        return len(self.passed) / self.graded if self.graded else None
+
+
+@dataclass(frozen=True)
+class MessageCount:
+    """One checker message and the students whose test cell showed it."""
+
+    notebook: str
+    grade_id: str
+    message: str
+    students: tuple[str, ...]
+
+    @property
+    def count(self) -> int:
+        return len(self.students)
+
+
+@dataclass(frozen=True)
+class GradingFailure:
+    """A student (``notebook`` None) or one of their notebooks that was not graded normally."""
+
+    student: str
+    notebook: str | None
+    status: str
+    reason: str | None
+
+
+@dataclass(frozen=True)
+class Timing:
+    student: str
+    seconds: float
+    status: str
+    peak_memory_mb: float | None
+
+
+@dataclass
+class ReportData:
+    assignment: str
+    notebooks: list[NotebookScores]
+    exercises: list[ExerciseRate]
+    messages: list[MessageCount]       # every message, most frequent first
+    state_file: Path
+    state_found: bool
+    failures: list[GradingFailure] = field(default_factory=list)
+    timings: list[Timing] = field(default_factory=list)  # every student, slowest first
+    unreadable: list[str] = field(default_factory=list)  # autograded notebooks we could not read
+
+
+# --------------------------------------------------------------------------------------------
+# Collecting
+# --------------------------------------------------------------------------------------------
+
+def _assignment(gb: Gradebook, assignment: str):
+    try:
+        return gb.find_assignment(assignment)
+    except MissingEntry:
+        raise ValueError(f"assignment {assignment!r} is not in the gradebook") from None
+
+
+def score_distribution(gb: Gradebook, assignment: str) -> list[NotebookScores]:
+    """Each notebook's scores, one per graded submission (before any late penalty)."""
+    return [NotebookScores(nb.name, float(nb.max_score),
+                           {sub.student.id: float(sub.score) for sub in nb.submissions})
+            for nb in _assignment(gb, assignment).notebooks]
+
+
+def _test_cells(notebook) -> list:
+    """The autograded test cells: graded code cells that are not the student's answer."""
+    answers = {cell.name for cell in notebook.solution_cells}
+    return [cell for cell in notebook.grade_cells
+            if cell.cell_type == "code" and cell.name not in answers]
+
+
+def pass_rates(gb: Gradebook, assignment: str) -> list[ExerciseRate]:
+    """Per graded test cell, who got full marks, among the submissions graded."""
+    rates = []
+    for nb in _assignment(gb, assignment).notebooks:
+        submissions = list(nb.submissions)
+        for cell in _test_cells(nb):
+            passed, graded = [], 0
+            for sub in submissions:
+                grade = next((g for g in sub.grades if g.cell_id == cell.id), None)
+                if grade is None or grade.score is None:
+                    continue
+                graded += 1
+                if grade.score >= cell.max_score - 1e-9:
+                    passed.append(sub.student.id)
+            rates.append(ExerciseRate(nb.name, cell.name, float(cell.max_score),
+                                      tuple(sorted(passed)), graded))
+    return rates
+
+
+def message_of(output) -> str:
+    """One line that names the mistake behind a test cell's error output.
+
+    A checker's message reads: a header naming the failed case, ``Called: ...`` with indented
+    argument lines, what was wrong, and ``Hint: ...`` when the mistake is a known one. The key is
+    what was wrong plus the hint's first sentence, since the hint tells known mistakes apart
+    where "the result has the wrong values" does not; the case is left out, so one mistake
+    counts once whichever case caught it. Errors that are not a checker's (a ``NameError`` in
+    the test cell, say) keep their first line.
+    """
+    ename = output.get("ename", "Error")
+    lines = [line for line in str(output.get("evalue", "")).strip().splitlines() if line.strip()]
+    if not lines:
+        return ename
+    if " failed the case " not in lines[0]:
+        return f"{ename}: {lines[0].strip()}"
+    body = [line.strip() for line in lines[1:] if not line.startswith(("Called: ", " ", "\t"))]
+    problems = [line for line in body if not line.startswith("Hint: ")]
+    hints = [line[len("Hint: "):] for line in body if line.startswith("Hint: ")]
+    text = problems[0] if problems else lines[0].strip()
+    if hints:
+        text += " Hint: " + re.split(r"(?<=[.!?])\s", hints[0], maxsplit=1)[0]
+    return f"{ename}: {text}"
+
+
+def _autograded(coursedir: CourseDirectory, assignment: str) -> list[tuple[str, Path]]:
+    """``(student, notebook path)`` of every autograded notebook of ``assignment``."""
+    pattern = coursedir.format_path(coursedir.autograded_directory, "*", assignment)
+    regexp = coursedir.format_path(coursedir.autograded_directory, "(?P<student_id>[^/]+)",
+                                   assignment, escape=True)
+    found = []
+    for folder in sorted(glob.glob(pattern)):
+        match = re.fullmatch(regexp, folder)
+        if match:
+            found += [(match.group("student_id"), p) for p in sorted(Path(folder).glob("*.ipynb"))]
+    return found
+
+
+def checker_messages(coursedir: CourseDirectory, assignment: str
+                     ) -> tuple[list[MessageCount], list[str]]:
+    """Every test-cell error message of the autograded notebooks, most frequent first.
+
+    Returns the counts and the autograded notebooks that could not be read.
+    """
+    seen: dict[tuple[str, str, str], set[str]] = defaultdict(set)
+    unreadable = []
+    for student, path in _autograded(coursedir, assignment):
+        try:
+            nb = nbformat.read(path, as_version=4)
+        except Exception as exc:  # a corrupt file must not stop the report
+            unreadable.append(f"{path} ({type(exc).__name__})")
+            continue
+        for cell in nb.cells:
+            if not is_test_cell(cell):
+                continue
+            for output in cell.get("outputs", []):
+                if output.get("output_type") == "error":
+                    key = (path.stem, cell.metadata.nbgrader["grade_id"], message_of(output))
+                    seen[key].add(student)
+    counts = [MessageCount(nb, grade_id, message, tuple(sorted(students)))
+              for (nb, grade_id, message), students in seen.items()]
+    counts.sort(key=lambda m: (-m.count, m.notebook, m.grade_id, m.message))
+    return counts, unreadable
+
+
+def read_state(course_dir: str | Path, assignment: str) -> dict | None:
+    """The grading engine's state for ``assignment``, or None when there is none."""
+    path = state_path(course_dir, assignment)
+    if not path.is_file():
+        return None
+    return json.loads(path.read_text())
+
+
+def grading_failures(state: dict) -> list[GradingFailure]:
+    """Students whose grading failed, and notebooks not graded normally, by student."""
+    failures = []
+    for student, entry in sorted(state.get("students", {}).items()):
+        if entry.get("status", "graded") != "graded":
+            failures.append(GradingFailure(student, None, entry["status"], entry.get("reason")))
+        for notebook, nb_entry in sorted((entry.get("notebooks") or {}).items()):
+            if nb_entry.get("status", "graded") != "graded":
+                failures.append(GradingFailure(student, notebook, nb_entry["status"],
+                                               nb_entry.get("reason")))
+    return failures
+
+
+def slowest(state: dict) -> list[Timing]:
+    """Every student's grading time, slowest first, with their notebooks' highest peak memory."""
+    timings = []
+    for student, entry in state.get("students", {}).items():
+        if entry.get("seconds") is None:
+            continue
+        peaks = [nb["peak_memory_mb"] for nb in (entry.get("notebooks") or {}).values()
+                 if nb.get("peak_memory_mb") is not None]
+        timings.append(Timing(student, float(entry["seconds"]), entry.get("status", "?"),
+                              max(peaks) if peaks else None))
+    timings.sort(key=lambda t: (-t.seconds, t.student))
+    return timings
+
+
+def collect(course_dir: str | Path, assignment: str, db_url: str | None = None) -> ReportData:
+    """Everything the report shows, as plain data."""
+    config = course_config(course_dir, db_url)
+    coursedir = CourseDirectory(config=config)
+    with Gradebook(coursedir.db_url, coursedir.course_id) as gb:
+        notebooks = score_distribution(gb, assignment)
+        exercises = pass_rates(gb, assignment)
+    messages, unreadable = checker_messages(coursedir, assignment)
+    state = read_state(coursedir.root, assignment)
+    return ReportData(
+        assignment=assignment, notebooks=notebooks, exercises=exercises, messages=messages,
+        state_file=state_path(coursedir.root, assignment), state_found=state is not None,
+        failures=grading_failures(state) if state else [],
+        timings=slowest(state) if state else [], unreadable=unreadable)
+
+
+def export_grades(course_dir: str | Path, assignment: str, dest: str | Path,
+                  db_url: str | None = None) -> Path:
+    """``nbgrader export --assignment=[ASSIGNMENT] --to=DEST``, through nbgrader's CSV plugin."""
+    config = course_config(course_dir, db_url)
+    coursedir = CourseDirectory(config=config)
+    plugin = CsvExportPlugin(config=config, to=str(dest), assignment=[assignment])
+    with Gradebook(coursedir.db_url, coursedir.course_id) as gb:
+        _assignment(gb, assignment)
+        plugin.export(gb)
+    return Path(dest)
+
+
+# --------------------------------------------------------------------------------------------
+# Plotting
+# --------------------------------------------------------------------------------------------
+
+def _png(fig) -> bytes:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    FigureCanvasAgg(fig)
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=100)
+    return buffer.getvalue()
+
+
+def _score_bins(max_score: float) -> list[float]:
+    """One bar per whole point when scores are whole points (up to 20), else ten bins."""
+    import numpy as np
+    if 0 < max_score <= 20 and float(max_score).is_integer():
+        return list(np.arange(-0.5, max_score + 1.0, 1.0))
+    return list(np.linspace(0.0, max(max_score, 1.0), 11))
+
+
+def plot_scores(scores: NotebookScores) -> bytes:
+    """A histogram of one notebook's scores, as PNG bytes."""
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator
+
+    fig = Figure(figsize=(6, 3.2))
+    ax = fig.add_subplot()
+    values = list(scores.scores.values())
+    if values:
+        ax.hist(values, bins=_score_bins(scores.max_score), color="#4c72b0", edgecolor="white")
+    else:
+        ax.text(0.5, 0.5, "no graded submissions", ha="center", va="center",
+                transform=ax.transAxes)
+    ax.set_xlim(-0.5 if scores.max_score <= 20 else 0, scores.max_score + 0.5)
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.set_xlabel(f"score (out of {scores.max_score:g})")
+    ax.set_ylabel("students")
+    ax.set_title(f"{scores.notebook}: scores of {len(values)} submissions")
+    fig.tight_layout()
+    return _png(fig)
+
+
+def _exercise_label(item: ExerciseRate | MessageCount, several_notebooks: bool) -> str:
+    return f"{item.notebook}: {item.grade_id}" if several_notebooks else item.grade_id
+
+
+def plot_pass_rates(rates: list[ExerciseRate]) -> bytes:
+    """A horizontal bar per exercise: the fraction of submissions with full marks, as PNG bytes."""
+    from matplotlib.figure import Figure
+
+    several = len({r.notebook for r in rates}) > 1
+    fig = Figure(figsize=(6.5, 1.0 + 0.45 * max(len(rates), 1)))
+    ax = fig.add_subplot()
+    labels = [_exercise_label(r, several) for r in rates]
+    values = [r.rate or 0.0 for r in rates]
+    ax.barh(range(len(rates)), values, color="#55a868")
+    ax.set_yticks(range(len(rates)), labels)
+    ax.invert_yaxis()  # the notebook's order, top to bottom
+    for i, r in enumerate(rates):
+        ax.text(min(values[i], 1.0) + 0.01, i, f"{len(r.passed)}/{r.graded}", va="center")
+    ax.set_xlim(0, 1.15)
+    ax.set_xticks([0, 0.25, 0.5, 0.75, 1.0], ["0%", "25%", "50%", "75%", "100%"])
+    ax.set_xlabel("submissions with full marks")
+    ax.set_title("Pass rate per exercise")
+    fig.tight_layout()
+    return _png(fig)
+
+
+# --------------------------------------------------------------------------------------------
+# Rendering
+# --------------------------------------------------------------------------------------------
+
+def _percent(rate: float | None) -> str:
+    return "—" if rate is None else f"{100 * rate:.0f}%"
+
+
+def _number(value: float | None, digits: int = 1) -> str:
+    return "—" if value is None else f"{value:.{digits}f}"
+
+
+def _summary(scores: NotebookScores) -> list[str]:
+    values = list(scores.scores.values())
+    if not values:
+        return [scores.notebook, "0", f"{scores.max_score:g}", "—", "—", "—", "—"]
+    return [scores.notebook, str(len(values)), f"{scores.max_score:g}",
+            f"{statistics.mean(values):.2f}", f"{statistics.median(values):g}",
+            f"{min(values):g}", f"{max(values):g}"]
+
+
+def _tables(data: ReportData, top: int) -> list[tuple[str, list[str], list[list[str]], str]]:
+    """The report's tables as ``(title, header, rows, note)``, shared by both renderers."""
+    several = len({r.notebook for r in data.exercises}) > 1
+    tables = [
+        ("Scores", ["notebook", "submissions", "max", "mean", "median", "lowest", "highest"],
+         [_summary(s) for s in data.notebooks], ""),
+        ("Pass rate per exercise", ["exercise", "points", "full marks", "pass rate"],
+         [[_exercise_label(r, several), f"{r.max_score:g}", f"{len(r.passed)}/{r.graded}",
+           _percent(r.rate)] for r in data.exercises],
+         "A submission passes an exercise when its test cell got full marks."),
+        (f"Most frequent checker messages (top {top})",
+         ["exercise", "message", "students"],
+         [[_exercise_label(m, several), m.message, str(m.count)] for m in data.messages[:top]],
+         "What the checkers found wrong in the test cells (the problem and the first sentence "
+         "of its hint), one count per student."
+         + ("" if data.messages else " No test cell failed.")),
+    ]
+    if data.state_found:
+        tables.append((
+            "Grading failures", ["student", "notebook", "status", "reason"],
+            [[f.student, f.notebook or "(whole submission)", f.status, f.reason or ""]
+             for f in data.failures],
+            "" if data.failures else "Every submission was graded."))
+        tables.append((
+            f"Slowest submissions (top {top})",
+            ["student", "seconds", "status", "peak memory (MB)"],
+            [[t.student, _number(t.seconds), t.status, _number(t.peak_memory_mb, 0)]
+             for t in data.timings[:top]], ""))
+    return tables
+
+
+def _notes(data: ReportData) -> list[str]:
+    notes = []
+    if not data.state_found:
+        notes.append(f"No grading state was found ({data.state_file}), so grading failures and "
+                     "timings are not shown.")
+    for path in data.unreadable:
+        notes.append(f"Could not read the autograded notebook {path}; "
+                     "its messages are not counted.")
+    return notes
+
+
+def _md_cell(text: str) -> str:
+    return " ".join(str(text).split()).replace("|", "\\|")
+
+
+def render_markdown(data: ReportData, images: dict[str, str], top: int = TOP) -> str:
+    """The report as Markdown; ``images`` maps ``"pass-rates"`` and ``"scores-<notebook>"`` to
+    the PNG files' paths relative to the Markdown file."""
+    lines = [f"# Grading report: {data.assignment}", "",
+             "Grades exported with nbgrader: [grades.csv](grades.csv).", ""]
+    lines += [f"> {note}" for note in _notes(data)] + ([""] if _notes(data) else [])
+    for title, header, rows, note in _tables(data, top):
+        lines += [f"## {title}", ""]
+        if title == "Scores":
+            lines += [f"![{s.notebook} scores]({images['scores-' + s.notebook]})"
+                      for s in data.notebooks] + [""]
+        if title == "Pass rate per exercise" and "pass-rates" in images:
+            lines += [f"![pass rate per exercise]({images['pass-rates']})", ""]
+        if rows:
+            lines.append("| " + " | ".join(header) + " |")
+            lines.append("|" + "|".join("---" for _ in header) + "|")
+            lines += ["| " + " | ".join(_md_cell(c) for c in row) + " |" for row in rows]
+            lines.append("")
+        if note:
+            lines += [note, ""]
+    return "\n".join(lines)
+
+
+_CSS = """
+body { font-family: system-ui, sans-serif; max-width: 60rem; margin: 2rem auto; padding: 0 1rem;
+       color: #222; }
+table { border-collapse: collapse; margin: 0.5rem 0 1rem; }
+th, td { border: 1px solid #ccc; padding: 0.25rem 0.6rem; text-align: left; vertical-align: top; }
+th { background: #f2f2f2; }
+td.message { font-family: ui-monospace, monospace; font-size: 0.9em; }
+.note { background: #fff8e1; border-left: 4px solid #f0b400; padding: 0.4rem 0.8rem; }
+img { max-width: 100%; }
+"""
+
+
+def _data_uri(png: bytes) -> str:
+    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+
+
+def render_html(data: ReportData, images: dict[str, bytes], top: int = TOP) -> str:
+    """The report as one self-contained HTML page; ``images`` maps the same names as
+    :func:`render_markdown` to PNG bytes, embedded as ``data:`` URIs."""
+    e = html.escape
+    parts = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
+             f"<title>Grading report: {e(data.assignment)}</title>",
+             f"<style>{_CSS}</style></head><body>",
+             f"<h1>Grading report: {e(data.assignment)}</h1>",
+             '<p>Grades exported with nbgrader: <a href="grades.csv">grades.csv</a>.</p>']
+    parts += [f'<p class="note">{e(note)}</p>' for note in _notes(data)]
+    for title, header, rows, note in _tables(data, top):
+        parts.append(f"<h2>{e(title)}</h2>")
+        if title == "Scores":
+            parts += [f'<img alt="{e(s.notebook)} scores" '
+                      f'src="{_data_uri(images["scores-" + s.notebook])}">' for s in data.notebooks]
+        if title == "Pass rate per exercise" and "pass-rates" in images:
+            parts.append(f'<img alt="pass rate per exercise" '
+                         f'src="{_data_uri(images["pass-rates"])}">')
+        if rows:
+            parts.append("<table><thead><tr>" + "".join(f"<th>{e(h)}</th>" for h in header)
+                         + "</tr></thead><tbody>")
+            for row in rows:
+                cells = [f'<td class="message">{e(c)}</td>' if h == "message"
+                         else f"<td>{e(c)}</td>" for h, c in zip(header, row)]
+                parts.append("<tr>" + "".join(cells) + "</tr>")
+            parts.append("</tbody></table>")
+        if note:
+            parts.append(f"<p>{e(note)}</p>")
+    parts.append("</body></html>")
+    return "\n".join(parts)
+
+
+# --------------------------------------------------------------------------------------------
+# Writing
+# --------------------------------------------------------------------------------------------
+
+def _file_name(name: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_.-]+", "-", name)
+
+
+def write_report(course_dir: str | Path, assignment: str, out_dir: str | Path,
+                 db_url: str | None = None, top: int = TOP) -> Path:
+    """Write ``grades.csv``, the charts, ``report.md`` and ``report.html`` into ``out_dir``.
+
+    Returns the path of ``report.html``. ``db_url`` is the gradebook (default: the course's
+    ``nbgrader_config.py``, else ``sqlite:///<course_dir>/gradebook.db``); ``top`` is the number
+    of rows of the message and timing tables.
+    """
+    data = collect(course_dir, assignment, db_url)
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    export_grades(course_dir, assignment, out_dir / "grades.csv", db_url)
+
+    pngs = {f"scores-{s.notebook}": plot_scores(s) for s in data.notebooks}
+    if data.exercises:
+        pngs["pass-rates"] = plot_pass_rates(data.exercises)
+    files = {}
+    for name, png in pngs.items():
+        files[name] = f"{_file_name(name)}.png"
+        (out_dir / files[name]).write_bytes(png)
+
+    (out_dir / "report.md").write_text(render_markdown(data, files, top))
+    report = out_dir / "report.html"
+    report.write_text(render_html(data, pngs, top))
+    return report
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m autograder.report",
+                                     description="Write the grading report of one assignment.")
+    parser.add_argument("course", type=Path, help="the nbgrader course folder")
+    parser.add_argument("assignment")
+    parser.add_argument("out_dir", type=Path)
+    parser.add_argument("--db", help="gradebook URL (default: the course's)")
+    parser.add_argument("--top", type=int, default=TOP, help="rows of the top-N tables")
+    args = parser.parse_args(argv)
+    try:
+        report = write_report(args.course, args.assignment, args.out_dir, args.db, args.top)
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print(f"report written to {report}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
