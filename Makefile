@@ -18,7 +18,7 @@ help:
 	@echo "make instructor  open JupyterLab at the course root, with nbgrader's formgrader"
 	@echo "make grade ASSIGNMENT=01-neuron [SUBMISSIONS=submitted] [GRADE_ARGS=...]"
 	@echo "                 grade every submission in parallel, sandboxed (python -m autograder grade --help)"
-	@echo "make benchmark   run the benchmarks in benchmarks/"
+	@echo "make benchmark   run the benchmarks in benchmarks/ (about half an hour on 2 cores)"
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "dlcourse needs Python 3.11 or newer")'
@@ -47,6 +47,7 @@ grade: $(STAMP)
 
 benchmark: $(STAMP)
 	$(BIN)/python benchmarks/mlp_numpy_vs_torch.py
+	$(BIN)/python benchmarks/grading_speed.py
 
 clean-env:
 	rm -rf $(VENV)

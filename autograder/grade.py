@@ -27,8 +27,6 @@ import concurrent.futures as cf
 import contextlib
 import fcntl
 import hashlib
-import importlib
-import importlib.util
 import json
 import logging
 import os
@@ -682,24 +680,24 @@ class Grader:
         out.flush()
 
     def _reports(self, course: Course, state: State) -> None:
-        """The cohort report and every graded student's feedback, when those modules exist."""
+        """The cohort report and every graded student's feedback."""
+        from . import feedback, report
+
         extra = {"db_url": self.options.db_url} if self.options.db_url else {}
         graded = sorted(s for s, e in state.students.items() if e["status"] == "graded")
         report_dir = course.work / "report"  # inside .autograder: hidden from student code
-        feedback = course.coursedir.format_path(course.coursedir.feedback_directory, "<student>",
-                                                course.assignment)
-        calls = [("autograder.report", "write_report",
-                  (course.root, course.assignment, report_dir), f"Report: {report_dir}"),
-                 ("autograder.feedback", "generate", (course.root, course.assignment, graded),
-                  f"Feedback: {feedback}")]
-        for module, function, args, done in calls:
-            if importlib.util.find_spec(module) is None:
-                continue
+        feedback_dir = course.coursedir.format_path(course.coursedir.feedback_directory,
+                                                    "<student>", course.assignment)
+        calls = [(report.write_report, (course.root, course.assignment, report_dir),
+                  f"Report: {report_dir}"),
+                 (feedback.generate, (course.root, course.assignment, graded),
+                  f"Feedback: {feedback_dir}")]
+        for function, args, done in calls:
             try:
-                getattr(importlib.import_module(module), function)(*args, **extra)
+                function(*args, **extra)
             except Exception as exc:  # the grades are recorded; say what failed and go on
-                print(f"warning: {module}.{function} failed: {type(exc).__name__}: {exc}",
-                      file=self.err)
+                print(f"warning: {function.__module__}.{function.__name__} failed: "
+                      f"{type(exc).__name__}: {exc}", file=self.err)
             else:
                 print(done, file=self.out)
 
