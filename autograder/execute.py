@@ -42,7 +42,7 @@ import nbformat
 import psutil
 from jupyter_client.kernelspec import KernelSpec
 from jupyter_client.manager import AsyncKernelManager
-from jupyter_core.utils import run_sync
+from jupyter_core.utils import ensure_event_loop, run_sync
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbformat.notebooknode import NotebookNode
 from nbgrader.preprocessors import Execute
@@ -395,6 +395,16 @@ def execute_notebook(nb_json: str, files: dict[str, bytes], limits: dict) -> dic
             if uid is not None:
                 kill_all(processes_of_uid(uid))
             shutil.rmtree(root, ignore_errors=True)
+            _close_event_loop()
+
+
+def _close_event_loop() -> None:
+    """Close the event loop jupyter_client/nbclient made for this thread (the next call makes a
+    fresh one). A worker thread's loop is otherwise left open when the thread ends, and its
+    sockets surface later, in whatever code is running then, as ResourceWarnings."""
+    loop = ensure_event_loop()
+    if not loop.is_running():
+        loop.close()
 
 
 def _run(nb, files, limits, uid, root: Path, start: float) -> dict:

@@ -105,7 +105,7 @@ def test_report_writes_its_files(plain):
 
 
 def test_grades_csv_is_the_gradebooks(course, plain):
-    rows = list(csv.DictReader((plain.parent / "grades.csv").open()))
+    rows = list(csv.DictReader(io.StringIO((plain.parent / "grades.csv").read_text())))
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
         assignment = gb.find_assignment(ASSIGNMENT)
         assert sorted(r["student_id"] for r in rows) == sorted(s.id for s in gb.students)
@@ -125,7 +125,7 @@ def test_grades_csv_leaves_other_assignments_out(course, tmp_path):
     with Gradebook(f"sqlite:///{copy / 'gradebook.db'}") as gb:
         gb.add_assignment("another")
     dest = report.export_grades(copy, ASSIGNMENT, tmp_path / "grades.csv")
-    rows = list(csv.DictReader(dest.open()))
+    rows = list(csv.DictReader(io.StringIO(dest.read_text())))
     assert {r["assignment"] for r in rows} == {ASSIGNMENT} and len(rows) == len(STUDENTS)
 
 

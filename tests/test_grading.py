@@ -12,6 +12,7 @@ No warning or stderr text may cost a student points, so no test cell may write t
 from __future__ import annotations
 
 import csv
+import io
 import os
 import re
 import shutil
@@ -247,7 +248,7 @@ def test_exported_grades_after_manual_grading(course, gradebook, tmp_path):
 
     out = tmp_path / "grades.csv"
     nbgrader_cli(course, "export", f"--to={out}")
-    rows = {(r["assignment"], r["student_id"]): r for r in csv.DictReader(out.open())}
+    rows = {(r["assignment"], r["student_id"]): r for r in csv.DictReader(io.StringIO(out.read_text()))}
     assert len(rows) == len(LESSON_IDS) * len(STUDENTS)
     for lesson in LESSON_IDS:
         expected = {}

@@ -53,13 +53,15 @@ class Lab:
 
 
 @pytest.fixture(scope="module")
-def lab():
+def lab(tmp_path_factory):
     port = _free_port()
     env = dict(os.environ, JUPYTER_TOKEN=TOKEN, BROWSER="true")
-    proc = subprocess.Popen(
-        ["make", "--no-print-directory", "lab", f"PORT={port}", "LAB_ARGS=--no-browser"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-        start_new_session=True)
+    # a file, not a pipe: nobody reads a pipe while the tests run, and a full one blocks the server
+    log_path = tmp_path_factory.mktemp("lab") / "lab.log"
+    with open(log_path, "wb") as log:
+        proc = subprocess.Popen(
+            ["make", "--no-print-directory", "lab", f"PORT={port}", "LAB_ARGS=--no-browser"],
+            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     server = Lab(port)
     try:
         deadline = time.monotonic() + 120
@@ -70,7 +72,7 @@ def lab():
             except OSError:
                 pass
             if proc.poll() is not None or time.monotonic() > deadline:
-                out = proc.stdout.read().decode(errors="replace") if proc.poll() is not None else ""
+                out = log_path.read_text(errors="replace")
                 pytest.fail(f"`make lab` did not serve on port {port}:\n{out[-3000:]}")
             time.sleep(0.5)
         yield server
