@@ -5,14 +5,7 @@ import numpy as np
 
 from ..reference import activations as ref
 from .core import Case, Exercise, Mistake
-
-_rng = np.random.default_rng
-
-
-def _data(seed: int, *shape: int, scale: float = 1.0) -> np.ndarray:
-    """Seeded, uneven float64 data (no symmetry or zeros that could hide a mistake)."""
-    return _rng(seed).normal(0.0, scale, size=shape)
-
+from .core import seeded_data as _data
 
 HANDOUT_X = np.array([1.0, 2.0, 3.0])
 HANDOUT_W = np.array([0.5, -1.0, 0.8])

@@ -14,18 +14,8 @@ from ..reference import backprop as ref
 from ..reference.activations import sigmoid
 from ..reference.layers import forward
 from .core import RTOL, ATOL, Case, Exercise, Mistake, Property, call_student, compare_arrays, describe
-
-
-def _data(seed: int, *shape: int, scale: float = 1.0) -> np.ndarray:
-    """Seeded, uneven float64 data (no symmetry or zeros that could hide a mistake)."""
-    return np.random.default_rng(seed).normal(0.0, scale, size=shape)
-
-
-def _call(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-    outcome = call_student(fn, args, kwargs)
-    if outcome.error is not None:
-        raise outcome.error
-    return outcome.value
+from .core import seeded_data as _data
+from .core import call_or_raise as _call
 
 
 # --------------------------------------------------------------------------------------------

@@ -536,3 +536,18 @@ class _watch_forbidden:
     def __exit__(self, *exc: Any) -> None:
         for name, original in self._saved.items():
             setattr(np, name, original)
+
+
+def seeded_data(seed: int, *shape: int, scale: float = 1.0) -> np.ndarray:
+    """Seeded, uneven float64 test data of ``shape`` (no symmetry or zeros that could hide a
+    mistake): the inputs of the lessons' cases."""
+    return np.random.default_rng(seed).normal(0.0, scale, size=shape)
+
+
+def call_or_raise(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """Call ``fn`` like :func:`call_student` (warnings and stderr kept back) and return its
+    value, or raise what it raised: for properties that call the student's code themselves."""
+    outcome = call_student(fn, args, kwargs)
+    if outcome.error is not None:
+        raise outcome.error
+    return outcome.value

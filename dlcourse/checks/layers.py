@@ -8,10 +8,8 @@ import numpy as np
 from ..reference import layers as ref
 from ..reference.activations import relu, sigmoid, tanh
 from .core import RTOL, ATOL, Case, Exercise, Mistake, Property, call_student, compare_arrays, describe
-
-
-def _data(seed: int, *shape: int) -> np.ndarray:
-    return np.random.default_rng(seed).normal(size=shape)
+from .core import seeded_data as _data
+from .core import call_or_raise as _call
 
 
 def _identity(Z):
@@ -26,13 +24,6 @@ def _layer(seed: int, n_in: int, n_out: int) -> tuple[np.ndarray, np.ndarray]:
 # --------------------------------------------------------------------------------------------
 # init_params: many answers are right, so the checker tests properties
 # --------------------------------------------------------------------------------------------
-
-def _call(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-    outcome = call_student(fn, args, kwargs)
-    if outcome.error is not None:
-        raise outcome.error
-    return outcome.value
-
 
 def _params_problem(params: Any, sizes: list[int]) -> str | None:
     """Is ``params`` a list of (W, b) pairs with the course's shapes for these layer sizes?"""

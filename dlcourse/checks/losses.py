@@ -17,14 +17,11 @@ import numpy as np
 from ..reference import losses as ref
 from ..reference.activations import sigmoid, softmax
 from .core import RTOL, ATOL, Case, Exercise, Mistake, compare_arrays, describe
+from .core import seeded_data as _data
+from ..data.logic import truth_table
 
 #: the tolerance of the cases where probabilities are clipped (see the module's docstring)
 CLIPPED_RTOL = 1e-5
-
-
-def _data(seed: int, *shape: int, scale: float = 1.0) -> np.ndarray:
-    """Seeded, uneven float64 data (no symmetry or zeros that could hide a mistake)."""
-    return np.random.default_rng(seed).normal(0.0, scale, size=shape)
 
 
 def _labels(seed: int, n: int, k: int, *, column: bool = False) -> np.ndarray:
@@ -70,7 +67,7 @@ def _f(a: Any) -> np.ndarray:
     return np.asarray(a, dtype=np.float64)
 
 
-XOR_Y = np.array([[0.0], [1.0], [1.0], [0.0]])
+_, XOR_Y = truth_table("xor")
 #: what the handout's XOR program prints after training
 XOR_OUTPUT = np.array([[0.01], [0.98], [0.98], [0.02]])
 

@@ -30,6 +30,7 @@ import numpy as np
 from ..reference import training as ref
 from .core import (ATOL, RTOL, Case, Exercise, Mistake, Property, call_student, compare_arrays,
                    describe, error_message)
+from .core import seeded_data as _data
 
 
 @contextlib.contextmanager
@@ -304,10 +305,6 @@ def _xor_net(seed: int, n_in: int, hidden: int) -> list[tuple[np.ndarray, np.nda
     rng = np.random.default_rng(seed)
     return [(rng.normal(0, 2, size=(n_in, hidden)), rng.normal(0, 1, size=(1, hidden))),
             (rng.normal(0, 2, size=(hidden, 1)), rng.normal(0, 1, size=(1, 1)))]
-
-
-def _data(seed: int, *shape: int) -> np.ndarray:
-    return np.random.default_rng(seed).normal(size=shape)
 
 
 def _predict_mistake(hidden_act: Callable, output_act: Callable, *, hidden_bias: bool = True,

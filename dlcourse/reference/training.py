@@ -17,13 +17,13 @@ from typing import Sequence
 import numpy as np
 from numpy.typing import ArrayLike
 
+from ..data.logic import truth_table
 from .activations import sigmoid
 
 Params = list[tuple[np.ndarray, np.ndarray]]
 
 #: the four inputs of two bits, in the handout's order, and XOR of each
-XOR_X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=np.float64)
-XOR_Y = np.array([[0], [1], [1], [0]], dtype=np.float64)
+XOR_X, XOR_Y = truth_table("xor")
 
 
 # --------------------------------------------------------------------------------------------
