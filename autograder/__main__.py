@@ -59,6 +59,16 @@ def regex(text: str) -> str:
     return text
 
 
+def seed_value(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if not 0 <= value < 2**63:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a seed: a whole number from 0 to 2**63 - 1")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m autograder",
                                      description="The instructor's tools of the dlcourse course.")
@@ -100,6 +110,10 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--scheduler", metavar="ADDRESS",
                    help="run the kernels on a Dask cluster, e.g. tcp://10.0.0.5:8786 (its workers "
                         "need this Python environment and root); grades are still recorded here")
+    g.add_argument("--seed", type=seed_value, metavar="N",
+                   help="the grading seed the hidden cases are drawn from (default: the one this "
+                        "assignment's state recorded, or a new random one); a new seed regrades "
+                        "every submission")
     g.add_argument("--no-report", dest="report", action="store_false",
                    help="do not write the cohort report and the feedback at the end")
     return parser
@@ -115,7 +129,7 @@ def main(argv: list[str] | None = None) -> int:
                       notebook_timeout=args.notebook_timeout, memory_limit=args.memory_limit,
                       output_limit=args.output_limit, isolation=args.isolation,
                       filename_regex=args.filename_regex, db_url=args.db_url,
-                      scheduler=args.scheduler, report=args.report)
+                      scheduler=args.scheduler, report=args.report, seed=args.seed)
     try:
         return grade(options)
     except UsageError as exc:

@@ -367,17 +367,21 @@ def _exit_description(code: int | None) -> str:
     return f"exit code {code}"
 
 
-def execute_notebook(nb_json: str, files: dict[str, bytes], limits: dict) -> dict:
-    """Execute one sanitized notebook in a sandbox.
+def execute_notebook(nb_json: str, files: dict[str, bytes], limits: dict,
+                     verify: dict | None = None) -> dict:
+    """Execute one sanitized notebook in a sandbox, then verify its answers outside the kernel.
 
     ``nb_json``: the notebook as nbgrader's sanitize step left it (JSON text);
     ``files``: the working folder's other files, relative path -> bytes;
     ``limits``: ``cell_timeout`` (s), ``notebook_timeout`` (s), ``memory_limit`` (bytes),
     ``output_limit`` (bytes per cell), ``isolation`` ("namespaces" or "none"), ``hide`` (paths
-    the kernel must not see), ``execute`` (nbgrader ``Execute`` settings), ``stop_event``.
+    the kernel must not see), ``execute`` (nbgrader ``Execute`` settings), ``stop_event``;
+    ``verify``: ``{"seed": grading seed, "plan": autograder.verification.plan(...)}``, or None.
 
-    Returns ``{"notebook": executed JSON, "status", "reason", "seconds", "peak_memory_mb"}`` with
-    status "graded", "crashed", "timeout", "memory", "cell-timeout", "interrupted" or "error".
+    Returns ``{"notebook": executed JSON, "status", "reason", "seconds", "peak_memory_mb",
+    "verification", "flags", "verify_seconds"}`` with status "graded", "crashed", "timeout",
+    "memory", "cell-timeout", "interrupted" or "error". The test cells of the executed notebook
+    say what the verification found (``autograder.verification.apply_verdicts``).
     """
     start = time.monotonic()
     nb = nbformat.reads(nb_json, as_version=4)
@@ -390,12 +394,85 @@ def execute_notebook(nb_json: str, files: dict[str, bytes], limits: dict) -> dic
             shutil.rmtree(stale, ignore_errors=True)  # left by a grader that was killed
         root = Path(tempfile.mkdtemp(prefix=f"autograder-{slot}-"))
         try:
-            return _run(nb, files, limits, uid, root, start)
+            result = _run(nb, files, limits, uid, root, start)
+            nb = result.pop("executed")
+            result.update(verification={}, flags=[], verify_seconds=0.0)
+            if verify and verify["plan"]["tests"] and result["status"] not in (INTERRUPTED, ERROR):
+                if uid is not None:
+                    kill_all(processes_of_uid(uid))  # nothing of the kernel's may meet the runner
+                result.update(_verify(nb, files, limits, verify, uid, root))
+            result["notebook"] = nbformat.writes(nb)
+            return result
         finally:
             if uid is not None:
                 kill_all(processes_of_uid(uid))
             shutil.rmtree(root, ignore_errors=True)
             _close_event_loop()
+
+
+def _project_hides(package: Path) -> list[str]:
+    """The course repository's entries the verifier must not see: all but the course package
+    it imports, the grader's own package, and the folders holding Python (a .venv)."""
+    project = Path(__file__).resolve().parent.parent
+    ours = {os.path.realpath(package), os.path.realpath(Path(__file__).parent)}
+    keep = [k for k in _keep_paths() if k != os.path.realpath(project)]
+    hides = []
+    for entry in sorted(project.iterdir()):
+        real = os.path.realpath(entry)
+        if real in ours or any(k == real or k.startswith(real + os.sep) for k in keep):
+            continue
+        hides.append(str(entry))
+    return hides
+
+
+def _verify(nb, files, limits, verify: dict, uid: int | None, kernel_root: Path) -> dict:
+    """Verify the executed notebook's answers in a fresh runner (``autograder.verification``)."""
+    from . import reference_view, verification
+
+    start = time.monotonic()
+    root = Path(tempfile.mkdtemp(prefix=kernel_root.name + "-verify-", dir=kernel_root.parent))
+    watchdog = Watchdog(uid, start + float(limits["notebook_timeout"]),
+                        int(limits["memory_limit"]), _dask_stop_flag(limits.get("stop_event")))
+    try:
+        os.chmod(root, 0o711)
+        work, home = root / "work", root / "home"
+        work.mkdir(mode=0o700)
+        home.mkdir(mode=0o700)
+        _write_files(work, files)
+        view = reference_view.build_view(root / "view", verify["plan"]["tests"].values())
+        os.chmod(root / "view", 0o755)
+        if uid is not None:
+            _chown_tree(work, uid)
+            _chown_tree(home, uid)
+            package = reference_view.package_dir()
+            command = sandbox_wrapper(uid, root, home, limits, workdir=work,
+                                      binds=[(view, package)], hide=_project_hides(package))
+            command += [sys.executable, "-I", verification.RUNNER_SCRIPT]
+        else:
+            command = sandbox_wrapper(None, root, home, limits, workdir=work)
+            command += [sys.executable, "-I", verification.RUNNER_SCRIPT, "--view", str(view.parent)]
+
+        def launch() -> verification.RunnerProcess:
+            def watch(popen):
+                watchdog.popen = popen
+            return verification.RunnerProcess(command, str(work), on_start=watch)
+
+        watchdog.start()
+        verdicts = verification.verify(nb, verify["plan"], int(verify["seed"]),
+                                       float(limits["cell_timeout"]), launch,
+                                       stop=lambda: watchdog.kind == INTERRUPTED or _STOP.is_set())
+        summary, flags = verification.apply_verdicts(nb, verdicts)
+    except verification.Interrupted:
+        return {"status": INTERRUPTED, "reason": "the grader was stopped"}
+    finally:
+        watchdog.stop()
+        watchdog.kill()
+        watchdog.join(timeout=5)
+        if uid is not None:
+            kill_all(processes_of_uid(uid))
+        shutil.rmtree(root, ignore_errors=True)
+    return {"verification": summary, "flags": flags,
+            "verify_seconds": time.monotonic() - start}
 
 
 def _close_event_loop() -> None:
@@ -405,6 +482,43 @@ def _close_event_loop() -> None:
     loop = ensure_event_loop()
     if not loop.is_running():
         loop.close()
+
+
+def sandbox_wrapper(uid: int | None, root: Path, home: Path, limits: dict, *,
+                    connection_file: Path | None = None, workdir: Path | None = None,
+                    binds: list[tuple[Path, Path]] = (), hide: list[str] = ()) -> list[str]:
+    """The command prefix that starts a program in the sandbox (``autograder.sandbox``) as
+    ``uid``, with ``root`` writable, HOME ``home``, the ``binds`` shown read-only in place, and
+    ``limits["hide"]`` plus ``hide`` hidden; with ``uid`` None, no isolation at all."""
+    if uid is not None:
+        empty = root / "empty"
+        if not empty.exists():
+            empty.touch(mode=0o000)
+            os.chmod(empty, 0o000)
+        wrapper = [shutil.which("unshare") or "unshare", "--mount", "--net", "--pid", "--fork",
+                   "--kill-child", sys.executable, "-I", SANDBOX_SCRIPT,
+                   "--uid", str(uid), "--gid", str(uid), "--home", str(home),
+                   "--empty-file", str(empty), "--keep-writable", str(root),
+                   "--scratch-size", str(max(64 << 20, int(limits["memory_limit"]))),
+                   ]
+        if connection_file is not None:
+            wrapper += ["--connection-file", str(connection_file)]
+        for path in _keep_paths():
+            wrapper += ["--keep", path]
+        for path in [*limits.get("hide", []), *hide]:
+            wrapper += ["--hide", path]
+        for source, target in binds:
+            wrapper += ["--bind", f"{source}:{target}"]
+    else:
+        wrapper = [sys.executable, "-I", SANDBOX_SCRIPT, "--no-namespaces", "--home", str(home)]
+    if workdir is not None:
+        wrapper += ["--workdir", str(workdir)]
+    wrapper.append("--")
+    # if the grader itself is killed (SIGKILL, OOM), its kernels must not live on
+    setpriv = shutil.which("setpriv")
+    if setpriv:
+        wrapper = [setpriv, "--pdeathsig", "KILL", *wrapper]
+    return wrapper
 
 
 def _run(nb, files, limits, uid, root: Path, start: float) -> dict:
@@ -418,29 +532,7 @@ def _run(nb, files, limits, uid, root: Path, start: float) -> dict:
     if uid is not None:
         _chown_tree(home, uid)
         os.chown(ipc, uid, uid)
-        empty = root / "empty"
-        empty.touch(mode=0o000)
-        os.chmod(empty, 0o000)
-        wrapper = [shutil.which("unshare") or "unshare", "--mount", "--net", "--pid", "--fork",
-                   "--kill-child", sys.executable, "-I", SANDBOX_SCRIPT,
-                   "--uid", str(uid), "--gid", str(uid), "--home", str(home),
-                   "--connection-file", str(connection_file), "--empty-file", str(empty),
-                   "--keep-writable", str(root),
-                   "--scratch-size", str(max(64 << 20, int(limits["memory_limit"]))),
-                   ]
-        for path in _keep_paths():
-            wrapper += ["--keep", path]
-        for path in limits.get("hide", []):
-            wrapper += ["--hide", path]
-        wrapper.append("--")
-    else:
-        wrapper = [sys.executable, "-I", SANDBOX_SCRIPT, "--no-namespaces", "--home", str(home),
-                   "--"]
-
-    # if the grader itself is killed (SIGKILL, OOM), its kernels must not live on
-    setpriv = shutil.which("setpriv")
-    if setpriv:
-        wrapper = [setpriv, "--pdeathsig", "KILL", *wrapper]
+    wrapper = sandbox_wrapper(uid, root, home, limits, connection_file=connection_file)
     km = SandboxKernelManager(wrapper=wrapper, transport="ipc", ip=str(ipc / "k"),
                               connection_file=str(connection_file), log=_quiet_log())
     km.kernel_name = "python3"
@@ -488,7 +580,7 @@ def _run(nb, files, limits, uid, root: Path, start: float) -> dict:
     status, reason = _outcome(nb, executor, watchdog, failure, limits, exit_code, kernel_log,
                               started=bool(popen_box))
     peak = None if watchdog.peak is None else watchdog.peak / (1 << 20)
-    return {"notebook": nbformat.writes(nb), "status": status, "reason": reason,
+    return {"executed": nb, "status": status, "reason": reason,
             "seconds": seconds, "peak_memory_mb": peak}
 
 

@@ -30,6 +30,7 @@ import hashlib
 import json
 import logging
 import os
+import secrets
 import shutil
 import signal
 import subprocess
@@ -76,6 +77,7 @@ class Options:
     db_url: str | None = None
     scheduler: str | None = None
     report: bool = True
+    seed: int | None = None
 
 
 @dataclass
@@ -197,6 +199,20 @@ class Course:
         settings = {n: getattr(ex, n) for n in names if ex.has_trait(n)}
         settings["timeout"] = ex.timeout
         return json.loads(json.dumps(settings))  # plain data for any executor
+
+    def verify_plan(self, notebook: str, nb_json: str) -> dict:
+        """What the verifier runs for one sanitized notebook (``autograder.verification``)."""
+        import nbformat
+        from dlcourse.checks import EXERCISES
+
+        from .verification import plan
+
+        cache = self.__dict__.setdefault("_source_notebooks", {})
+        if notebook not in cache:
+            path = self.source / f"{notebook}.ipynb"
+            cache[notebook] = nbformat.read(path, as_version=4) if path.exists() else \
+                nbformat.v4.new_notebook()
+        return plan(nbformat.reads(nb_json, as_version=4), cache[notebook], EXERCISES)
 
     def source_digest(self) -> str:
         digest = hashlib.sha256()
@@ -379,6 +395,8 @@ class Grader:
         self.graded: list[str] = []
         self.failed: dict[str, str] = {}
         self.problems: list[tuple[str, str, str, str]] = []  # student, notebook, status, reason
+        self.flagged: list[tuple[str, str, str]] = []  # student, notebook, flag
+        self.seed: int | None = None
 
     # signals: only set a flag; the loop does the work, so a gradebook write is never cut
     def _on_signal(self, signum, frame):
@@ -421,7 +439,6 @@ class Grader:
                   "notebook_timeout": float(o.notebook_timeout),
                   "memory_limit": int(o.memory_limit), "output_limit": int(o.output_limit),
                   "isolation": isolation}
-        context = json.dumps({"source": course.source_digest(), "limits": limits}, sort_keys=True)
         limits["hide"] = course.hidden_paths(submissions, execute._keep_paths())
         limits["execute"] = course.execute_settings
         for path in course.unhidden if isolation == "namespaces" else []:
@@ -431,6 +448,12 @@ class Grader:
 
         self._lock_assignment(course)
         state = State(state_path(course.root, o.assignment), o.assignment)
+        if o.seed is not None and o.seed != state.seed or state.seed is None:
+            # drawn here, kept in the state (hidden from student code): a rerun draws the same
+            state.seed = o.seed if o.seed is not None else secrets.randbits(62)
+        self.seed = state.seed
+        context = json.dumps({"source": course.source_digest(), "limits": dict(
+            limits, hide=None, execute=None), "seed": self.seed}, sort_keys=True)
         todo, up_to_date = self._plan(course, state, found.submissions, context)
 
         executor = self._executor() if todo else None
@@ -587,7 +610,8 @@ class Grader:
             return
         for notebook, nb_json in notebooks.items():
             try:
-                fut = executor.submit(execute.execute_notebook, nb_json, files, limits)
+                verify = {"seed": self.seed, "plan": course.verify_plan(notebook, nb_json)}
+                fut = executor.submit(execute.execute_notebook, nb_json, files, limits, verify)
             except Exception as exc:  # e.g. the Dask scheduler went away
                 job.failure = f"could not send {notebook} to a worker: {type(exc).__name__}: {exc}"
                 return
@@ -614,9 +638,13 @@ class Grader:
             for nb, result in results.items():
                 (executed_dir / f"{nb}.ipynb").write_text(result["notebook"])
                 notebooks[nb] = notebook_entry(result["status"], result["reason"],
-                                               result["seconds"], result["peak_memory_mb"])
+                                               result["seconds"], result["peak_memory_mb"],
+                                               result.get("verify_seconds", 0.0),
+                                               result.get("verification"), result.get("flags"))
                 if result["status"] != "graded":
                     bar.write(f"{sub.student}: {nb}: {result['status']}: {result['reason']}")
+                for flag in result.get("flags", []):
+                    bar.write(f"{sub.student}: {nb}: FLAGGED: {flag}")
             outcome = course.record(sub.student, sorted(results), sub.timestamp)
             log_dir = course.work / "logs"
             log_dir.mkdir(parents=True, exist_ok=True)
@@ -629,6 +657,7 @@ class Grader:
             for nb, entry in sorted(notebooks.items()):
                 if entry["status"] != "graded":
                     self.problems.append((sub.student, nb, entry["status"], entry["reason"]))
+                self.flagged += [(sub.student, nb, flag) for flag in entry.get("flags", [])]
             self.graded.append(sub.student)
             status, reason = "graded", None
         else:
@@ -656,6 +685,7 @@ class Grader:
         print(f"\n{course.assignment}: {len(self.graded)} graded, {len(self.failed)} failed, "
               f"{up_to_date} already graded (skipped)"
               + (f", {left} not graded (stopped)" if left else "")
+              + (f", {len({f[0] for f in self.flagged})} flagged" if self.flagged else "")
               + f", in {_duration(seconds)}"
               + (f" with {workers} workers." if workers else "."), file=out)
         if self.problems:
@@ -665,6 +695,12 @@ class Grader:
             nbw = max(len(p[1]) for p in self.problems)
             for student, nb, status, reason in self.problems:
                 print(f"  {student:<{width}}  {nb:<{nbw}}  {status:<12}  {reason}", file=out)
+        if self.flagged:
+            print("\nFlagged: look at these submissions (their grades count only what the grader "
+                  "verified outside the student's kernel):", file=out)
+            width = max(len(f[0]) for f in self.flagged)
+            for student, nb, flag in self.flagged:
+                print(f"  {student:<{width}}  {nb}  {flag}", file=out)
         if self.failed:
             print("\nFailed: no grade recorded (run the same command again to retry):", file=out)
             for student, reason in sorted(self.failed.items()):

@@ -13,6 +13,8 @@ namespace, still root). Here, before the kernel starts, it
    ``/dev/shm``) and over ``/root`` (the administrator's home: keys, passwords, caches);
 3. binds back, at the same paths, the folders the kernel needs that step 2 covered (the Python
    installation, the sandbox folder with the student's working copy and the kernel's sockets);
+   and binds the read-only replacements asked for (``--bind``: the verifier's view of the
+   course package, without the answers, over the installed one);
 4. hides the course's private paths (the source notebooks, the gradebook, every student's
    submission, the grader's own state): an empty read-only tmpfs over each folder, an empty
    unreadable file bound over each file;
@@ -89,8 +91,9 @@ def _bind(source: str, target: str, readonly: bool) -> None:
 
 
 def isolate(keep: list[str], keep_writable: list[str], hide: list[str], empty_file: str,
-            scratch_size: str) -> None:
-    """Steps 1-4 of the module docstring. Runs as root in fresh mount and pid namespaces."""
+            scratch_size: str, binds: list[tuple[str, str]] = ()) -> None:
+    """Steps 1-4 of the module docstring (and the read-only ``binds``, ``(source, target)``,
+    between steps 3 and 4). Runs as root in fresh mount and pid namespaces."""
     # mounts made here must not leak back to the host (unshare's default, made sure of)
     mount(None, "/", None, MS_REC | MS_PRIVATE)
     mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC)
@@ -102,6 +105,9 @@ def isolate(keep: list[str], keep_writable: list[str], hide: list[str], empty_fi
         path = os.path.realpath(path)
         if os.path.isdir(path):
             kept.append((path, os.open(path, os.O_PATH | os.O_DIRECTORY), path in keep_writable))
+
+    bind_fds = [(os.open(os.path.realpath(source), os.O_PATH | os.O_DIRECTORY), target)
+                for source, target in binds]
 
     covered = []
     for folder in PRIVATE_SCRATCH:
@@ -118,6 +124,10 @@ def isolate(keep: list[str], keep_writable: list[str], hide: list[str], empty_fi
         if any(_is_under(path, c) for c in covered):
             os.makedirs(path, mode=0o755, exist_ok=True)
             _bind(f"/proc/self/fd/{fd}", path, readonly=not writable)
+        os.close(fd)
+
+    for fd, target in bind_fds:
+        _bind(f"/proc/self/fd/{fd}", target, readonly=True)
         os.close(fd)
 
     for path in hide:
@@ -168,6 +178,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--keep-writable", action="append", default=[],
                         help="folder the kernel writes (bound back if covered)")
     parser.add_argument("--hide", action="append", default=[], help="path the kernel must not see")
+    parser.add_argument("--bind", action="append", default=[], metavar="SOURCE:TARGET",
+                        help="a folder shown read-only in place of another (the verifier's view "
+                             "of the course package)")
+    parser.add_argument("--workdir", help="the working folder, when it is not HOME")
     parser.add_argument("--empty-file", help="an empty root-only file to bind over hidden files")
     parser.add_argument("--scratch-size", default="512m", help="size of the private /tmp etc.")
     parser.add_argument("--max-processes", type=int, default=256)
@@ -182,11 +196,13 @@ def main(argv: list[str] | None = None) -> None:
     if not args.no_namespaces:
         if os.getpid() != 1:
             sys.exit("autograder.sandbox: not pid 1 of a new pid namespace; run it through unshare")
-        isolate(args.keep, args.keep_writable, args.hide, args.empty_file, args.scratch_size)
+        binds = [tuple(b.split(":", 1)) for b in args.bind]
+        isolate(args.keep, args.keep_writable, args.hide, args.empty_file, args.scratch_size,
+                binds)
         if args.connection_file:
             os.chown(args.connection_file, args.uid, args.gid)
         drop_privileges(args.uid, args.gid, args.max_processes)
-    os.chdir(args.home)
+    os.chdir(args.workdir or args.home)
     try:
         os.execvpe(command[0], command, kernel_environment(args.home))
     except OSError as exc:

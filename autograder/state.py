@@ -7,6 +7,7 @@ The report (``autograder.report``) and the feedback (``autograder.feedback``) re
 Format::
 
     {"assignment": "01-neuron",
+     "seed": 8123452342,       # the grading seed the hidden cases were drawn from
      "students": {
         "ada": {"fingerprint": "<sha256 of the student's files, the source notebooks, the limits>",
                 "status": "graded" | "failed",
@@ -17,7 +18,19 @@ Format::
                                             | "crashed" | "timeout" | "memory" | "cell-timeout",
                                   "reason": null | "what happened, in plain English",
                                   "seconds": 11.9,
-                                  "peak_memory_mb": 181.2 | null}}}}}
+                                  "peak_memory_mb": 181.2 | null,
+                                  "verify_seconds": 1.4,
+                                  "verification": {"sigmoid": {"passed": false,
+                                                               "notebook_passed": true,
+                                                               "verified": false,
+                                                               "message": "sigmoid failed ..."}},
+                                  "flags": ["sigmoid: its test cell passed in the notebook, "
+                                            "but the grader's own check failed: ..."]}}}}}
+
+"verification" holds, per exercise, what the notebook's test cell said (``notebook_passed``),
+what the grader's own check outside the kernel found (``verified``), and the points' fate
+(``passed``: both). "flags" are the reasons to look at a submission (a pass the notebook claimed
+and verification did not confirm, the course's reference implementation called).
 
 "graded" means nbgrader recorded grades (a notebook that crashed is graded: the cells that ran
 count, the rest score zero); "failed" means no grade was recorded and a rerun will try again.
@@ -43,13 +56,25 @@ class State:
 
     def __init__(self, path: Path, assignment: str):
         self.path = Path(path)
-        self.data = {"assignment": assignment, "students": {}}
+        self.data = {"assignment": assignment, "seed": None, "students": {}}
         if self.path.exists():
             loaded = json.loads(self.path.read_text())
             if loaded.get("assignment") != assignment:
                 raise ValueError(f"{self.path} is the state of {loaded.get('assignment')!r}, "
                                  f"not of {assignment!r}")
             self.data["students"] = dict(loaded.get("students", {}))
+            self.data["seed"] = loaded.get("seed")
+
+    @property
+    def seed(self) -> int | None:
+        """The grading seed of this assignment's hidden cases (None before the first run)."""
+        seed = self.data.get("seed")
+        return seed if isinstance(seed, int) else None
+
+    @seed.setter
+    def seed(self, value: int) -> None:
+        self.data["seed"] = int(value)
+        self.save()
 
     @property
     def students(self) -> dict[str, dict]:
@@ -88,7 +113,10 @@ def student_entry(fingerprint: str, status: str, reason: str | None, seconds: fl
 
 
 def notebook_entry(status: str, reason: str | None = None, seconds: float = 0.0,
-                   peak_memory_mb: float | None = None) -> dict:
+                   peak_memory_mb: float | None = None, verify_seconds: float = 0.0,
+                   verification: dict | None = None, flags: list[str] | None = None) -> dict:
     assert status in NOTEBOOK_STATUSES, status
     return {"status": status, "reason": reason, "seconds": round(float(seconds), 3),
-            "peak_memory_mb": None if peak_memory_mb is None else round(float(peak_memory_mb), 1)}
+            "peak_memory_mb": None if peak_memory_mb is None else round(float(peak_memory_mb), 1),
+            "verify_seconds": round(float(verify_seconds), 3),
+            "verification": verification or {}, "flags": list(flags or [])}

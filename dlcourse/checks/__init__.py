@@ -15,10 +15,15 @@ from . import backprop as _backprop
 from . import training as _training
 from .core import CheckFailure, Exercise
 
+_TOPIC_MODULES = (_activations, _layers, _losses, _backprop, _training)
+
 #: every graded exercise, by name
-EXERCISES: dict[str, Exercise] = {ex.name: ex for ex in _activations.EXERCISES + _layers.EXERCISES
-                                   + _losses.EXERCISES
-                                   + _backprop.EXERCISES + _training.EXERCISES}
+EXERCISES: dict[str, Exercise] = {ex.name: ex for module in _TOPIC_MODULES
+                                   for ex in module.EXERCISES}
+#: each exercise's topic: its checks live in ``dlcourse.checks.<topic>``, its reference in
+#: ``dlcourse.reference.<topic>`` (the grader's verifier withholds that module)
+TOPICS: dict[str, str] = {ex.name: module.__name__.rsplit(".", 1)[1] for module in _TOPIC_MODULES
+                          for ex in module.EXERCISES}
 
 # Lesson 01: the neuron
 check_weighted_sum = _activations.WEIGHTED_SUM.checker()
@@ -57,4 +62,4 @@ check_predict = _training.PREDICT.checker()
 check_perceptron_train = _training.PERCEPTRON_TRAIN.checker()
 check_train_digits_mlp = _training.TRAIN_DIGITS_MLP.checker()
 
-__all__ = ["EXERCISES", "CheckFailure", "Exercise"] + [n for n in dir() if n.startswith("check_")]
+__all__ = ["EXERCISES", "TOPICS", "CheckFailure", "Exercise"] + [n for n in dir() if n.startswith("check_")]

@@ -20,22 +20,25 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import dataclasses
 import io
-import os
-import sysconfig
-import traceback
 import warnings
+import zlib
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Sequence
 
 import numpy as np
 
+from ..tracebacks import student_frame
+
 __all__ = [
     "Case",
     "CheckFailure",
+    "Draw",
     "Exercise",
     "Mistake",
     "Property",
+    "RemoteCallable",
     "call_student",
     "compare_arrays",
     "describe",
@@ -58,12 +61,55 @@ class Mistake:
     fn: Callable[..., Any]
 
 
+#: the grading seed of a check run in the notebook (the grader draws its own, per grading run)
+NOTEBOOK_SEED = 0
+
+
+@dataclass(frozen=True)
+class Draw:
+    """An input drawn when the check runs: ``make(rng)`` builds it from a NumPy ``Generator``.
+
+    Hidden cases hold draws instead of fixed arrays, so that their inputs depend on the grading
+    seed: reading this package tells how hidden inputs are made, never what they are.
+    """
+
+    make: Callable[[np.random.Generator], Any]
+
+
+def redraw(factory: Callable[..., Any], *args: Any, **kwargs: Any) -> Draw:
+    """A :class:`Draw` of ``factory(seed, *args, **kwargs)`` with a seed taken from the rng:
+    ``redraw(seeded_data, 7)`` is a random vector of 7 values, new for every grading seed."""
+    return Draw(lambda rng: factory(int(rng.integers(2**31)), *args, **kwargs))
+
+
+def _materialize(value: Any, rng: np.random.Generator) -> Any:
+    if isinstance(value, Draw):
+        return value.make(rng)
+    if isinstance(value, tuple):
+        return tuple(_materialize(v, rng) for v in value)
+    if isinstance(value, list):
+        return [_materialize(v, rng) for v in value]
+    if isinstance(value, dict):
+        return {k: _materialize(v, rng) for k, v in value.items()}
+    return value
+
+
+def case_rng(seed: int, exercise: str, case: str) -> np.random.Generator:
+    """The generator of one case's draws: the same seed, exercise and case always give the same
+    inputs (crc32, not hash(): Python salts string hashes per process)."""
+    entropy = [int(seed) & 0xFFFFFFFFFFFFFFFF, zlib.crc32(exercise.encode()),
+               zlib.crc32(case.encode())]
+    return np.random.default_rng(np.random.SeedSequence(entropy))
+
+
 @dataclass(frozen=True)
 class Case:
     """One call of the student's function, compared with the reference.
 
     ``args`` are copied before every call, so neither the reference nor the student can change
     the case for the next run. ``hint`` says what the case isolates and is shown when it fails.
+    ``args`` (or any item in it, or a keyword argument) may be a :class:`Draw`: such a case gets
+    its inputs when it runs, from the grading seed.
     """
 
     name: str
@@ -76,6 +122,31 @@ class Case:
     #: argument names, to describe the call ("x: array of shape (3,)"); defaults to the
     #: exercise's parameter names.
     names: tuple[str, ...] | None = None
+
+    @property
+    def drawn(self) -> bool:
+        """Does this case draw (some of) its inputs from the grading seed?"""
+        found = []
+
+        def visit(value: Any) -> None:
+            if isinstance(value, Draw):
+                found.append(value)
+            elif isinstance(value, (tuple, list)):
+                for v in value:
+                    visit(v)
+            elif isinstance(value, dict):
+                for v in value.values():
+                    visit(v)
+        visit(self.args)
+        visit(self.kwargs)
+        return bool(found)
+
+    def materialize(self, rng: np.random.Generator) -> "Case":
+        """This case with every :class:`Draw` replaced by a value drawn from ``rng``."""
+        if not self.drawn:
+            return self
+        return dataclasses.replace(self, args=tuple(_materialize(self.args, rng)),
+                                   kwargs=_materialize(self.kwargs, rng))
 
 
 @dataclass(frozen=True)
@@ -169,50 +240,59 @@ class Outcome:
     error_where: str | None = None
     warnings: list[str] = field(default_factory=list)
     stderr: str = ""
+    #: the forbidden NumPy functions it called (``Exercise.forbidden``)
+    used: list[str] = field(default_factory=list)
 
 
-#: the installed package; frames from files below it are ours, not the student's
-_PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.realpath(__file__))) + os.sep
-#: the standard library and installed packages (NumPy...): an error raised in there is shown at
-#: the student's line that called them
-_LIBRARY_DIRS = tuple({os.path.realpath(path) + os.sep for key, path in sysconfig.get_paths().items()
-                       if key in ("stdlib", "platstdlib", "purelib", "platlib")})
+class RemoteCallable:
+    """The student's function living in another process (the grader's verifier).
+
+    :func:`call_student` hands such a function the call whole, ``remote_call(args, kwargs,
+    forbidden)``, and gets back an :class:`Outcome`: the exceptions, warnings and stderr text are
+    caught where the student's code runs, and the arguments come back as that code left them.
+    """
+
+    def remote_call(self, args: tuple, kwargs: dict, forbidden: tuple[str, ...]) -> Outcome:
+        raise NotImplementedError
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        outcome = self.remote_call(args, kwargs, ())
+        if outcome.error is not None:
+            raise outcome.error
+        return outcome.value
 
 
-def _student_frame(exc: BaseException) -> str | None:
-    """The traceback line where the student's code failed: the last one in their own code."""
-    frames = [f for f in traceback.extract_tb(exc.__traceback__)
-              if not os.path.realpath(f.filename).startswith(_PACKAGE_DIR)]
-    own = [f for f in frames if not os.path.realpath(f.filename).startswith(_LIBRARY_DIRS)]
-    if not (own or frames):
-        return None
-    f = (own or frames)[-1]
-    where = f"line {f.lineno}" + (f" of {f.name}" if f.name and f.name != "<module>" else "")
-    return f"{where}: {f.line}" if f.line else where
-
-
-def call_student(fn: Callable[..., Any], args: tuple, kwargs: dict) -> Outcome:
-    """Call ``fn`` catching its exceptions, warnings and stderr text.
+def call_student(fn: Callable[..., Any], args: tuple, kwargs: dict,
+                 forbidden: Iterable[str] = ()) -> Outcome:
+    """Call ``fn`` catching its exceptions, warnings and stderr text, and noting which of the
+    ``forbidden`` NumPy functions it called.
 
     nbgrader scores a test cell 0 when anything reaches stderr, so what the student's code writes
     there (a progress bar, a debug print to sys.stderr) is kept in ``Outcome.stderr`` instead.
+    ``args`` and ``kwargs`` are passed as they are: the caller sees what the function did to them.
     """
+    if isinstance(fn, RemoteCallable):
+        return fn.remote_call(args, kwargs, tuple(forbidden))
     out = Outcome()
     err = io.StringIO()
-    with warnings.catch_warnings(record=True) as caught, contextlib.redirect_stderr(err):
+    with warnings.catch_warnings(record=True) as caught, contextlib.redirect_stderr(err), \
+            _watch_forbidden(forbidden) as used:
         warnings.simplefilter("always")
         try:
             out.value = fn(*args, **kwargs)
         except (Exception, SystemExit) as exc:  # the student's code may raise anything; we report it
             out.error = exc
-            out.error_where = _student_frame(exc)
+            out.error_where = student_frame(exc)
     out.stderr = err.getvalue()
-    out.warnings = [
-        f"{w.category.__name__}: {w.message}"
-        for w in caught
-        if issubclass(w.category, (RuntimeWarning, UserWarning, FutureWarning))
-    ]
+    out.used = list(used)
+    out.warnings = warning_texts(caught)
     return out
+
+
+def warning_texts(caught: Iterable[warnings.WarningMessage]) -> list[str]:
+    """The warnings a check reports (NumPy's numerical ones, and the student's own)."""
+    return [f"{w.category.__name__}: {w.message}" for w in caught
+            if issubclass(w.category, (RuntimeWarning, UserWarning, FutureWarning))]
 
 
 def error_message(fn_name: str, outcome: Outcome) -> tuple[str, str | None]:
@@ -372,26 +452,52 @@ class Exercise:
     forbidden: tuple[str, ...] = ()
     #: ``True`` when the answer is a value (``q3_output_shape = ...``), not a function.
     is_value: bool = False
+    # The cases drawn for a (hidden, seed) and the reference's result on each: a grader checks
+    # hundreds of students on the same draws, and a reference may take a second (train_xor).
+    _drawn: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+    _expected: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
-    def selected(self, hidden: bool) -> list[Case | Property]:
-        return [c for c in self.cases if hidden or not c.hidden]
+    def selected(self, hidden: bool, seed: int | None = None) -> list[Case | Property]:
+        """The cases to run, their draws made from ``seed`` (:data:`NOTEBOOK_SEED` if None)."""
+        seed = NOTEBOOK_SEED if seed is None else seed
+        cases = self._drawn.get((hidden, seed))
+        if cases is None:
+            cases = [c.materialize(case_rng(seed, self.name, c.name)) if isinstance(c, Case)
+                     else c for c in self.cases if hidden or not c.hidden]
+            if len(self._drawn) >= 8:  # a few seeds at a time, not every one ever used
+                self._drawn.clear()
+                self._expected.clear()
+            self._drawn[(hidden, seed)] = cases
+        return cases
 
-    def check(self, fn: Any, *, hidden: bool = False) -> None:
+    def expected(self, case: Case) -> Any:
+        """The reference's result on ``case`` (computed once per drawn case)."""
+        assert self.reference is not None
+        key = id(case)
+        if key not in self._expected or self._expected[key][0] is not case:
+            value = (self.reference() if self.is_value else
+                     self.reference(*copy.deepcopy(case.args), **copy.deepcopy(case.kwargs)))
+            self._expected[key] = (case, value)
+        return self._expected[key][1]
+
+    def check(self, fn: Any, *, hidden: bool = False, seed: int | None = None) -> None:
         """Run the cases; return ``None`` when all pass, raise :class:`CheckFailure` otherwise."""
-        failure = self.first_failure(fn, hidden=hidden)
+        failure = self.first_failure(fn, hidden=hidden, seed=seed)
         if failure is not None:
             raise CheckFailure(failure) from None
 
-    def results(self, fn: Any, *, hidden: bool = True) -> list[tuple[str, str | None]]:
+    def results(self, fn: Any, *, hidden: bool = True,
+                seed: int | None = None) -> list[tuple[str, str | None]]:
         """Every case's ``(name, message or None)``; the grader's per-case report."""
-        return [(c.name, self._run_case(fn, c)) for c in self.selected(hidden)]
+        return [(c.name, self._run_case(fn, c)) for c in self.selected(hidden, seed)]
 
-    def first_failure(self, fn: Any, *, hidden: bool = False) -> str | None:
+    def first_failure(self, fn: Any, *, hidden: bool = False,
+                      seed: int | None = None) -> str | None:
         if not self.is_value:
             problem = self._not_a_function(fn)
             if problem:
                 return problem
-        for case in self.selected(hidden):
+        for case in self.selected(hidden, seed):
             message = self._run_case(fn, case)
             if message is not None:
                 return message
@@ -414,20 +520,18 @@ class Exercise:
     def _run_case(self, fn: Any, case: Case | Property) -> str | None:
         if isinstance(case, Property):
             return self._run_property(fn, case)
-        assert self.reference is not None
+        expected = self.expected(case)
         if self.is_value:
-            expected = self.reference()
             problem = self._compare(expected, fn, case)
             return self._format(case, problem, None, hint=self._hint(case, fn))
-        expected = self.reference(*copy.deepcopy(case.args), **copy.deepcopy(case.kwargs))
         args, kwargs = copy.deepcopy(case.args), copy.deepcopy(case.kwargs)
-        with _watch_forbidden(self.forbidden) as used:
-            outcome = call_student(fn, args, kwargs)
+        outcome = call_student(fn, args, kwargs, self.forbidden)
         call = describe_call(self.name, self.params, case)
         if outcome.error is not None:
             text, hint = error_message(self.name, outcome)
             return self._format(case, text, call, hint=hint)
-        if used:
+        if outcome.used:
+            used = outcome.used
             return self._format(case, f"{self.name} called np.{used[0]}, which this exercise asks "
                                       f"you not to use.", call,
                                 hint=f"Build it yourself from np.exp; that is the point of the "
@@ -470,7 +574,7 @@ class Exercise:
             try:
                 problem = prop.verify(fn)
             except (Exception, SystemExit) as exc:
-                outcome = Outcome(error=exc, error_where=_student_frame(exc))
+                outcome = Outcome(error=exc, error_where=student_frame(exc))
                 text, hint = error_message(self.name, outcome)
                 return self._format(prop, text, None, hint=hint)
         return None if problem is None else self._format(prop, problem, None)

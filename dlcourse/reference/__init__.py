@@ -3,10 +3,10 @@
 All functions work in float64, accept Python scalars where natural, and never modify their inputs.
 """
 from .layers import count_params, dense_forward, forward, init_params
-from .activations import neuron, relu, sigmoid, softmax, tanh, weighted_sum
+from .activations import ACTIVATIONS, neuron, relu, sigmoid, softmax, tanh, weighted_sum
 from .losses import (binary_cross_entropy, categorical_cross_entropy, mse, one_hot,
                      softmax_cross_entropy)
-from .backprop import (ACTIVATIONS, backward, dense_backward, gradient_descent_step,
+from .backprop import (backward, dense_backward, gradient_descent_step,
                        numerical_gradient, relu_derivative, sigmoid_derivative)
 from .training import (predict, predict_digits, perceptron_train, train_digits_mlp,
                        train_xor)

@@ -67,3 +67,15 @@ def neuron(x: ArrayLike, w: ArrayLike, b: float,
     The handout's example ``neuron([1, 2, 3], [0.5, -1, 0.8], 0.2)`` is about 0.75.
     """
     return activation(weighted_sum(x, w, b))
+
+
+def identity(z: ArrayLike) -> float | np.ndarray:
+    """``f(z) = z``: no activation (a regression output). z: any shape -> a float64 copy."""
+    out = np.array(z, dtype=np.float64)
+    return out.item() if out.ndim == 0 else out
+
+
+#: the activations by name: lesson 04 gives activations to backpropagation by NAME
+ACTIVATIONS: dict[str, Callable[[ArrayLike], float | np.ndarray]] = {
+    "identity": identity, "sigmoid": sigmoid, "tanh": tanh, "relu": relu,
+}

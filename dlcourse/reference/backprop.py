@@ -19,22 +19,13 @@ from typing import Callable, Sequence
 import numpy as np
 from numpy.typing import ArrayLike
 
-from .activations import relu, sigmoid, tanh
+# ACTIVATIONS lives with lesson 01's functions: lesson 04 gives it to students, and the grader's
+# verifier withholds this module (lesson 04's answers) but not lesson 01's.
+from .activations import ACTIVATIONS, identity, relu, sigmoid, tanh  # noqa: F401
 from .layers import Cache, Params
 
 Grads = list[tuple[np.ndarray, np.ndarray]]
 
-
-def identity(z: ArrayLike) -> float | np.ndarray:
-    """``f(z) = z``: no activation (a regression output). z: any shape -> a float64 copy."""
-    out = np.array(z, dtype=np.float64)
-    return out.item() if out.ndim == 0 else out
-
-
-#: the activations of this lesson, by name
-ACTIVATIONS: dict[str, Callable[[ArrayLike], float | np.ndarray]] = {
-    "identity": identity, "sigmoid": sigmoid, "tanh": tanh, "relu": relu,
-}
 LOSSES = ("mse", "bce")
 
 
