@@ -6,8 +6,9 @@
   for this assignment only;
 - ``report.md`` and ``report.html``: the score distribution of each notebook (a histogram), the
   pass rate of each exercise (graded test cell: the fraction of submissions with full marks, a
-  bar chart), the checker messages the class met most often, the students whose grading failed
-  and why, and the slowest submissions;
+  bar chart), the checker messages the class met most often, the submissions the grader's
+  verification flagged, the near-identical answers, the students whose grading failed and why,
+  and the slowest submissions;
 - the charts as PNG files (``scores-<notebook>.png``, ``pass-rates.png``). ``report.md`` links
   them; ``report.html`` embeds the same images as base64 ``data:`` URIs, so it is one
   self-contained file that can be mailed or uploaded on its own.
@@ -19,8 +20,11 @@ Where the numbers come from:
   what was wrong and the first sentence of the hint (``relu changed its input `z` in place.
   Hint: Leave the inputs unchanged: ...``), see :func:`message_of`; each student counts once per
   message and exercise;
-- failures and timings: the grading engine's ``<course>/.autograder/<assignment>/state.json``.
-  Without it the report says so and leaves those two sections out.
+- failures, timings, flags and the verification's cost: the grading engine's
+  ``<course>/.autograder/<assignment>/state.json``. Without it the report says so and leaves
+  those sections out;
+- near-identical answers: :mod:`autograder.similarity`, on the answer cells of the autograded
+  notebooks, the source (the reference solution) and the release (the template).
 
 The work is split in three: ``collect`` (gradebook and files -> plain data), ``plot_*`` (data ->
 PNG bytes, matplotlib's Agg canvas, no pyplot state) and ``render_*`` (data -> text).
@@ -35,30 +39,37 @@ import glob
 import html
 import io
 import json
+import math
 import re
 import statistics
 import sys
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 import nbformat
 from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.coursedir import CourseDirectory
 from nbgrader.plugins import CsvExportPlugin
 
+from . import similarity
 from .feedback import course_config, is_test_cell
+from .similarity import SimilarPair, similar_answers
 from .state import state_path
 
 __all__ = [
-    "ExerciseRate", "GradingFailure", "MessageCount", "NotebookScores", "ReportData", "Timing",
-    "checker_messages", "collect", "export_grades", "grading_failures", "pass_rates",
-    "plot_pass_rates", "plot_scores", "read_state", "render_html", "render_markdown",
-    "score_distribution", "slowest", "write_report",
+    "ExerciseRate", "FlaggedSubmission", "GradingFailure", "MessageCount", "NotebookScores",
+    "ReportData", "Timing", "VerificationCost", "checker_messages", "collect", "export_grades",
+    "flagged", "grading_failures", "pass_rates", "plot_pass_rates", "plot_scores", "read_state",
+    "render_html", "render_markdown", "score_distribution", "slowest", "verification_cost",
+    "write_report",
 ]
 
-#: rows in the "most frequent messages" and "slowest submissions" tables
+#: rows in the "most frequent messages", "near-identical answers" and "slowest submissions" tables
 TOP = 10
+#: notebook statuses that never ran, so had nothing to verify
+NOT_RUN = ("missing", "corrupt", "misnamed")
 
 
 # --------------------------------------------------------------------------------------------
@@ -114,6 +125,30 @@ class GradingFailure:
 
 
 @dataclass(frozen=True)
+class FlaggedSubmission:
+    """One reason to look at a student's notebook: a pass the notebook claimed that the grader's
+    verification did not confirm, or a call to the course's reference implementation."""
+
+    student: str
+    notebook: str
+    flag: str
+
+
+@dataclass(frozen=True)
+class VerificationCost:
+    """What verifying the answers outside the students' kernels cost, over the notebooks run."""
+
+    notebooks: int
+    mean_seconds: float        # verification, per notebook
+    max_seconds: float
+    mean_total_seconds: float  # kernel run plus verification, per notebook
+
+    @property
+    def share(self) -> float | None:
+        return self.mean_seconds / self.mean_total_seconds if self.mean_total_seconds else None
+
+
+@dataclass(frozen=True)
 class Timing:
     student: str
     seconds: float
@@ -130,6 +165,10 @@ class ReportData:
     state_file: Path
     state_found: bool
     failures: list[GradingFailure] = field(default_factory=list)
+    flags: list[FlaggedSubmission] = field(default_factory=list)
+    flags_recorded: bool = False  # whether the state holds verification results at all
+    verification: VerificationCost | None = None
+    similar: list[SimilarPair] = field(default_factory=list)  # every pair, by exercise
     timings: list[Timing] = field(default_factory=list)  # every student, slowest first
     unreadable: list[str] = field(default_factory=list)  # autograded notebooks we could not read
 
@@ -264,6 +303,38 @@ def grading_failures(state: dict) -> list[GradingFailure]:
     return failures
 
 
+def _notebook_entries(state: dict):
+    """``(student, notebook, entry)`` of every notebook in the state, by student and notebook."""
+    for student, entry in sorted(state.get("students", {}).items()):
+        for notebook, nb_entry in sorted((entry.get("notebooks") or {}).items()):
+            yield student, notebook, nb_entry
+
+
+def flagged(state: dict) -> list[FlaggedSubmission]:
+    """Every flag of every notebook, by student and notebook, in the grader's order."""
+    return [FlaggedSubmission(student, notebook, str(flag))
+            for student, notebook, entry in _notebook_entries(state)
+            for flag in entry.get("flags") or []]
+
+
+def _flags_recorded(state: dict) -> bool:
+    """Whether the grader that wrote ``state`` verified answers (older states have no flags)."""
+    return any("flags" in entry for _, _, entry in _notebook_entries(state))
+
+
+def verification_cost(state: dict) -> VerificationCost | None:
+    """Mean and max ``verify_seconds`` over the notebooks that ran, and the mean time of a
+    notebook (``seconds`` + ``verify_seconds``); None when the state records no verification."""
+    runs = [(float(entry.get("seconds") or 0.0), float(entry["verify_seconds"]))
+            for _, _, entry in _notebook_entries(state)
+            if entry.get("verify_seconds") is not None and entry.get("status") not in NOT_RUN]
+    if not runs:
+        return None
+    verify = [v for _, v in runs]
+    return VerificationCost(len(runs), statistics.mean(verify), max(verify),
+                            statistics.mean(s + v for s, v in runs))
+
+
 def slowest(state: dict) -> list[Timing]:
     """Every student's grading time, slowest first, with their notebooks' highest peak memory."""
     timings = []
@@ -291,6 +362,10 @@ def collect(course_dir: str | Path, assignment: str, db_url: str | None = None) 
         assignment=assignment, notebooks=notebooks, exercises=exercises, messages=messages,
         state_file=state_path(coursedir.root, assignment), state_found=state is not None,
         failures=grading_failures(state) if state else [],
+        flags=flagged(state) if state else [],
+        flags_recorded=_flags_recorded(state) if state else False,
+        verification=verification_cost(state) if state else None,
+        similar=similar_answers(coursedir.root, assignment),
         timings=slowest(state) if state else [], unreadable=unreadable)
 
 
@@ -395,42 +470,118 @@ def _summary(scores: NotebookScores) -> list[str]:
             f"{min(values):g}", f"{max(values):g}"]
 
 
-def _tables(data: ReportData, top: int) -> list[tuple[str, list[str], list[list[str]], str]]:
-    """The report's tables as ``(title, header, rows, note)``, shared by both renderers."""
+class _Table(NamedTuple):
+    """One section of the report: its ``intro`` above the table, its ``note`` below."""
+
+    title: str
+    header: list[str]
+    rows: list[list[str]]
+    note: str = ""
+    intro: str = ""
+
+
+FLAGS_INTRO = ("The grader verified every auto-graded answer outside the student's kernel. These "
+               "submissions' notebooks claimed a pass that the verification did not confirm, or "
+               "called the course's reference implementation; their grades already count only "
+               "what was verified. Look at them.")
+NO_FLAGS = ("No submission was flagged: verification outside the students' kernels confirmed "
+            "every pass the notebooks claimed, and no answer called the course's reference "
+            "implementation.")
+NO_VERIFICATION = ("The grading state holds no verification results (graded before the grader "
+                   "verified answers), so no submission could be flagged.")
+
+
+def _similar_intro() -> str:
+    return ("For the instructor to look at; this changes no score. Each answer cell is compared "
+            "with every other student's and with the reference solution, after removing what "
+            "the released template already contains: as Python tokens without comments and "
+            "layout, names replaced by one placeholder (attributes such as np.sum kept), "
+            f"compared as sets of {similarity.K}-token sequences (Jaccard index). Pairs at "
+            f"\u2265 {100 * similarity.THRESHOLD:.0f}% are listed, among answers of at least "
+            f"{similarity.MIN_TOKENS} tokens (shorter ones coincide honestly).")
+
+
+def _floor_percent(rate: float) -> str:
+    """Rounded down, so that only identical answers read 100%."""
+    return f"{math.floor(100 * rate + 1e-9)}%"
+
+
+def _similar_rows(data: ReportData, top: int) -> tuple[list[list[str]], str]:
+    several = len({p.notebook for p in data.similar}) > 1
+    rows = [[f"{p.notebook}: {p.exercise}" if several else p.exercise, p.first, p.second,
+             _floor_percent(p.similarity)] for p in data.similar[:top]]
+    more = len(data.similar) - len(rows)
+    if not data.similar:
+        note = "No two answers are near-identical."
+    elif more:
+        note = f"{more} more pair{'s' if more > 1 else ''} not shown (top {top})."
+    else:
+        note = ""
+    return rows, note
+
+
+def _flags_table(data: ReportData) -> _Table:
+    if data.flags:
+        return _Table("Flagged submissions", ["student", "notebook", "flag"],
+                      [[f.student, f.notebook, f.flag] for f in data.flags], intro=FLAGS_INTRO)
+    return _Table("Flagged submissions", [], [],
+                  note=NO_FLAGS if data.flags_recorded else NO_VERIFICATION)
+
+
+def _tables(data: ReportData, top: int) -> list[_Table]:
+    """The report's sections, shared by both renderers."""
     several = len({r.notebook for r in data.exercises}) > 1
     tables = [
-        ("Scores", ["notebook", "submissions", "max", "mean", "median", "lowest", "highest"],
-         [_summary(s) for s in data.notebooks], ""),
-        ("Pass rate per exercise", ["exercise", "points", "full marks", "pass rate"],
-         [[_exercise_label(r, several), f"{r.max_score:g}", f"{len(r.passed)}/{r.graded}",
-           _percent(r.rate)] for r in data.exercises],
-         "A submission passes an exercise when its test cell got full marks."),
-        (f"Most frequent checker messages (top {top})",
-         ["exercise", "message", "students"],
-         [[_exercise_label(m, several), m.message, str(m.count)] for m in data.messages[:top]],
-         "What the checkers found wrong in the test cells (the problem and the first sentence "
-         "of its hint), one count per student."
-         + ("" if data.messages else " No test cell failed.")),
+        _Table("Scores", ["notebook", "submissions", "max", "mean", "median", "lowest", "highest"],
+               [_summary(s) for s in data.notebooks]),
+        _Table("Pass rate per exercise", ["exercise", "points", "full marks", "pass rate"],
+               [[_exercise_label(r, several), f"{r.max_score:g}", f"{len(r.passed)}/{r.graded}",
+                 _percent(r.rate)] for r in data.exercises],
+               "A submission passes an exercise when its test cell got full marks."),
+        _Table(f"Most frequent checker messages (top {top})",
+               ["exercise", "message", "students"],
+               [[_exercise_label(m, several), m.message, str(m.count)]
+                for m in data.messages[:top]],
+               "What the checkers found wrong in the test cells (the problem and the first "
+               "sentence of its hint), one count per student."
+               + ("" if data.messages else " No test cell failed.")),
     ]
     if data.state_found:
-        tables.append((
+        tables.append(_flags_table(data))
+    rows, note = _similar_rows(data, top)
+    tables.append(_Table("Near-identical answers",
+                         ["exercise", "student", "student or reference", "similarity"],
+                         rows, note, intro=_similar_intro()))
+    if data.state_found:
+        tables.append(_Table(
             "Grading failures", ["student", "notebook", "status", "reason"],
             [[f.student, f.notebook or "(whole submission)", f.status, f.reason or ""]
              for f in data.failures],
             "" if data.failures else "Every submission was graded."))
-        tables.append((
+        tables.append(_Table(
             f"Slowest submissions (top {top})",
             ["student", "seconds", "status", "peak memory (MB)"],
             [[t.student, _number(t.seconds), t.status, _number(t.peak_memory_mb, 0)]
-             for t in data.timings[:top]], ""))
+             for t in data.timings[:top]]))
     return tables
+
+
+def _verification_note(cost: VerificationCost) -> str:
+    share = "" if cost.share is None else (
+        f", {_percent(cost.share)} of the mean notebook time of {cost.mean_total_seconds:.1f} s "
+        "(kernel run plus verification)")
+    return (f"Verifying the answers outside the students' kernels took {cost.mean_seconds:.1f} s "
+            f"per notebook on average (at most {cost.max_seconds:.1f} s, over {cost.notebooks} "
+            f"notebooks){share}.")
 
 
 def _notes(data: ReportData) -> list[str]:
     notes = []
     if not data.state_found:
-        notes.append(f"No grading state was found ({data.state_file}), so grading failures and "
-                     "timings are not shown.")
+        notes.append(f"No grading state was found ({data.state_file}), so grading failures, "
+                     "flags and timings are not shown.")
+    if data.verification is not None:
+        notes.append(_verification_note(data.verification))
     for path in data.unreadable:
         notes.append(f"Could not read the autograded notebook {path}; "
                      "its messages are not counted.")
@@ -447,8 +598,10 @@ def render_markdown(data: ReportData, images: dict[str, str], top: int = TOP) ->
     lines = [f"# Grading report: {data.assignment}", "",
              "Grades exported with nbgrader: [grades.csv](grades.csv).", ""]
     lines += [f"> {note}" for note in _notes(data)] + ([""] if _notes(data) else [])
-    for title, header, rows, note in _tables(data, top):
+    for title, header, rows, note, intro in _tables(data, top):
         lines += [f"## {title}", ""]
+        if intro:
+            lines += [intro, ""]
         if title == "Scores":
             lines += [f"![{s.notebook} scores]({images['scores-' + s.notebook]})"
                       for s in data.notebooks] + [""]
@@ -490,8 +643,10 @@ def render_html(data: ReportData, images: dict[str, bytes], top: int = TOP) -> s
              f"<h1>Grading report: {e(data.assignment)}</h1>",
              '<p>Grades exported with nbgrader: <a href="grades.csv">grades.csv</a>.</p>']
     parts += [f'<p class="note">{e(note)}</p>' for note in _notes(data)]
-    for title, header, rows, note in _tables(data, top):
+    for title, header, rows, note, intro in _tables(data, top):
         parts.append(f"<h2>{e(title)}</h2>")
+        if intro:
+            parts.append(f"<p>{e(intro)}</p>")
         if title == "Scores":
             parts += [f'<img alt="{e(s.notebook)} scores" '
                       f'src="{_data_uri(images["scores-" + s.notebook])}">' for s in data.notebooks]
@@ -502,7 +657,7 @@ def render_html(data: ReportData, images: dict[str, bytes], top: int = TOP) -> s
             parts.append("<table><thead><tr>" + "".join(f"<th>{e(h)}</th>" for h in header)
                          + "</tr></thead><tbody>")
             for row in rows:
-                cells = [f'<td class="message">{e(c)}</td>' if h == "message"
+                cells = [f'<td class="message">{e(c)}</td>' if h in ("message", "flag")
                          else f"<td>{e(c)}</td>" for h, c in zip(header, row)]
                 parts.append("<tr>" + "".join(cells) + "</tr>")
             parts.append("</tbody></table>")
@@ -526,7 +681,7 @@ def write_report(course_dir: str | Path, assignment: str, out_dir: str | Path,
 
     Returns the path of ``report.html``. ``db_url`` is the gradebook (default: the course's
     ``nbgrader_config.py``, else ``sqlite:///<course_dir>/gradebook.db``); ``top`` is the number
-    of rows of the message and timing tables.
+    of rows of the message, near-identical answer and timing tables.
     """
     data = collect(course_dir, assignment, db_url)
     out_dir = Path(out_dir)

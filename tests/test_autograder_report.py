@@ -250,3 +250,143 @@ def test_message_of_names_the_mistake_not_the_case():
     assert report.message_of({"ename": "NameError", "evalue": "name 'relu' is not defined"}) == (
         "NameError: name 'relu' is not defined")
     assert report.message_of({"ename": "KernelDied"}) == "KernelDied"
+
+
+# --------------------------------------------------------------------------------------------
+# Flagged submissions, the verification's cost, near-identical answers
+# --------------------------------------------------------------------------------------------
+
+FLAG_REFERENCE = ("sigmoid: uses the course's reference implementation "
+                  "(dlcourse.reference.activations.sigmoid)")
+FLAG_UNCONFIRMED = ("sigmoid: its test cell passed in the notebook, but the grader's own check "
+                    "failed: sigmoid failed the case 'sigmoid(0) = 0.5'.")
+FLAG_RELU = "relu: its test cell passed in the notebook, but the grader's own check failed: ..."
+
+
+def _verified(status: str, seconds: float, verify_seconds: float, flags: list[str]) -> dict:
+    return {"status": status, "reason": None, "seconds": seconds, "peak_memory_mb": 200.0,
+            "verify_seconds": verify_seconds, "verification": {}, "flags": flags}
+
+
+def _student(notebook: dict) -> dict:
+    return {"fingerprint": "f", "status": "graded", "reason": None,
+            "seconds": notebook["seconds"] + notebook["verify_seconds"],
+            "notebooks": {NOTEBOOK: notebook}}
+
+
+#: a state written by the verifying grader. The cost, by hand, over the three notebooks that ran
+#: (blank's is missing): verification 1.0, 2.0 and 0.5 s, mean 1.17 s, at most 2.0 s; notebook
+#: times 4 + 1, 3 + 2, 5 + 0.5, mean 15.5 / 3 = 5.17 s; share 3.5 / 15.5 = 23%.
+FLAGGED_STATE = {"assignment": ASSIGNMENT, "students": {
+    "squeezy": _student(_verified("graded", 5.0, 0.5, [])),
+    "ada": _student(_verified("graded", 4.0, 1.0, [FLAG_REFERENCE])),
+    "blank": _student(_verified("missing", 0.0, 0.0, [])),
+    "bugsy": _student(_verified("graded", 3.0, 2.0, [FLAG_UNCONFIRMED, FLAG_RELU])),
+}}
+#: the same grader, nothing flagged
+UNFLAGGED_STATE = {"assignment": ASSIGNMENT, "students": {
+    student: _student(_verified("graded", 2.0, 0.5, [])) for student in STUDENTS}}
+#: the pairs of the tiny course, by hand from tests/autograded_course.py: answers of at least 25
+#: normalised tokens are weighted_sum (ada, bugsy: the reference's, 25 tokens), the in-place relu
+#: (bugsy, squeezy, 25 tokens) and sigmoid (ada, squeezy: the reference's, 54 tokens)
+SIMILAR = [("relu", "bugsy", "squeezy"),
+           ("sigmoid", "ada", "squeezy"), ("sigmoid", "ada", "(reference solution)"),
+           ("sigmoid", "squeezy", "(reference solution)"),
+           ("weighted_sum", "ada", "bugsy"), ("weighted_sum", "ada", "(reference solution)"),
+           ("weighted_sum", "bugsy", "(reference solution)")]
+
+
+def _report_with(course, tmp_path, state: dict, top: int = report.TOP):
+    copy = tmp_path / "course"
+    shutil.copytree(course, copy)
+    path = copy / ".autograder" / ASSIGNMENT / "state.json"
+    path.parent.mkdir(parents=True)
+    path.write_text(json.dumps(state))
+    page = report.write_report(copy, ASSIGNMENT, copy / "report", top=top)
+    return (page.parent / "report.md").read_text(), page.read_text()
+
+
+def _section(md: str, title: str) -> str:
+    return md.split(f"## {title}\n")[1].split("\n## ")[0].strip()
+
+
+def test_flags_and_cost_from_state_alone():
+    assert [(f.student, f.notebook, f.flag) for f in report.flagged(FLAGGED_STATE)] == [
+        ("ada", NOTEBOOK, FLAG_REFERENCE), ("bugsy", NOTEBOOK, FLAG_UNCONFIRMED),
+        ("bugsy", NOTEBOOK, FLAG_RELU)]
+    cost = report.verification_cost(FLAGGED_STATE)
+    assert cost.notebooks == 3 and cost.max_seconds == 2.0
+    assert cost.mean_seconds == pytest.approx(3.5 / 3)
+    assert cost.mean_total_seconds == pytest.approx(15.5 / 3)
+    assert cost.share == pytest.approx(3.5 / 15.5)
+    # a state from before verification: nothing flagged, no cost
+    assert report.flagged(STATE) == [] and report.verification_cost(STATE) is None
+
+
+def test_flagged_submissions_are_listed(course, tmp_path):
+    md, page = _report_with(course, tmp_path, FLAGGED_STATE)
+    flags = _section(md, "Flagged submissions")
+    assert flags.startswith(report.FLAGS_INTRO)
+    assert "outside the student's kernel" in flags and "Look at them." in flags
+    rows = [line for line in flags.splitlines() if line.startswith("| ") and "---" not in line]
+    assert rows == ["| student | notebook | flag |",
+                    f"| ada | {NOTEBOOK} | {FLAG_REFERENCE} |",
+                    f"| bugsy | {NOTEBOOK} | {FLAG_UNCONFIRMED} |",
+                    f"| bugsy | {NOTEBOOK} | {FLAG_RELU} |"]
+    assert report.NO_FLAGS not in md
+    assert f'<td>bugsy</td><td>{NOTEBOOK}</td><td class="message">{html.escape(FLAG_UNCONFIRMED)}' \
+        in page
+    assert html.escape(report.FLAGS_INTRO) in page
+
+
+def test_verification_cost_is_one_note(course, tmp_path):
+    md, page = _report_with(course, tmp_path, FLAGGED_STATE)
+    note = ("Verifying the answers outside the students' kernels took 1.2 s per notebook on "
+            "average (at most 2.0 s, over 3 notebooks), 23% of the mean notebook time of 5.2 s "
+            "(kernel run plus verification).")
+    assert f"> {note}" in md.splitlines()
+    assert f'<p class="note">{html.escape(note)}</p>' in page
+
+
+def test_no_flags_is_one_line(course, tmp_path):
+    md, page = _report_with(course, tmp_path, UNFLAGGED_STATE)
+    assert _section(md, "Flagged submissions").strip() == report.NO_FLAGS
+    assert html.escape(report.NO_FLAGS) in page and report.FLAGS_INTRO not in md
+    assert "Verifying the answers outside the students' kernels took 0.5 s" in md
+
+
+def test_a_state_from_before_verification_says_so(with_state):
+    md = (with_state.parent / "report.md").read_text()
+    assert _section(md, "Flagged submissions").strip() == report.NO_VERIFICATION
+    assert "Verifying the answers" not in md  # no verify_seconds, no cost line
+
+
+def test_near_identical_answers_are_collected(data):
+    assert [(p.exercise, p.first, p.second) for p in data.similar] == SIMILAR
+    assert all(p.notebook == NOTEBOOK and p.similarity == 1.0 for p in data.similar)
+
+
+def test_near_identical_answers_in_the_report(plain):
+    md = (plain.parent / "report.md").read_text()
+    page = plain.read_text()
+    section = _section(md, "Near-identical answers")
+    for text in (section, page):
+        assert "changes no score" in text and "5-token" in text and "Jaccard" in text
+        assert "\u2265 90%" in text and "at least 25 tokens" in text
+    rows = [line for line in section.splitlines() if line.startswith("| ") and "---" not in line]
+    assert rows == ["| exercise | student | student or reference | similarity |"] + [
+        f"| {exercise} | {first} | {second} | 100% |" for exercise, first, second in SIMILAR]
+    assert "more pair" not in section
+    assert ("<tr><td>sigmoid</td><td>ada</td><td>(reference solution)</td><td>100%</td></tr>"
+            in page)
+    assert "<tr><td>relu</td><td>bugsy</td><td>squeezy</td><td>100%</td></tr>" in page
+
+
+def test_near_identical_answers_are_capped_at_top(with_state):
+    md = (with_state.parent / "report.md").read_text()
+    section = _section(md, "Near-identical answers")
+    assert "| relu | bugsy | squeezy | 100% |" in section
+    assert "| sigmoid | ada | squeezy | 100% |" in section
+    assert "| sigmoid | ada | (reference solution) |" not in section  # third: beyond top 2
+    assert "5 more pairs not shown (top 2)." in section
+    assert "5 more pairs not shown (top 2)." in with_state.read_text()
