@@ -37,14 +37,43 @@ class Withheld(RuntimeError):
     """The course's reference implementation (or a checker) was called while verifying."""
 
 
+def _refuse(qualname):
+    HITS.append(qualname)
+    raise Withheld(f"{qualname} is not available while the grader verifies your answers: "
+                   "it is the course's own implementation, and an answer must be your own code.")
+
+
 def withheld(qualname):
+    """A function of the same name that refuses to run."""
     def stand_in(*args, **kwargs):
-        HITS.append(qualname)
-        raise Withheld(f"{qualname} is not available while the grader verifies your answers: "
-                       "it is the course's own implementation, and an answer must be your own code.")
+        _refuse(qualname)
     stand_in.__name__ = stand_in.__qualname__ = qualname.rsplit(".", 1)[-1]
     stand_in.__module__ = qualname.rsplit(".", 1)[0]
     return stand_in
+
+
+class WithheldObject:
+    """An object (an Exercise, a table) that refuses every use."""
+
+    def __init__(self, qualname):
+        object.__setattr__(self, "_qualname", qualname)
+
+    def __getattr__(self, name):
+        if name.startswith("__"):
+            raise AttributeError(name)
+        _refuse(self._qualname)
+
+    def __call__(self, *args, **kwargs):
+        _refuse(self._qualname)
+
+    def __getitem__(self, key):
+        _refuse(self._qualname)
+
+    def __iter__(self):
+        _refuse(self._qualname)
+
+    def __repr__(self):
+        return f"<withheld {self._qualname}>"
 '''
 
 
@@ -96,6 +125,7 @@ def stand_in_source(module_name: str, withheld: set[str]) -> str:
     checker = module_name == "dlcourse.checks" or module_name.startswith("dlcourse.checks.")
     lines = [f'"""{module_name}, withheld while the grader verifies answers."""',
              "import numpy as _np",
+             "from dlcourse._withheld import WithheldObject as _WithheldObject",
              "from dlcourse._withheld import withheld as _withheld", ""]
     names: dict[int, str] = {}
     constants = []
@@ -115,6 +145,8 @@ def stand_in_source(module_name: str, withheld: set[str]) -> str:
         constants.append((name, value))
     for name, value in constants:  # after the functions: a table of them names them
         literal = "{}" if checker and isinstance(value, dict) else _literal(value, names)
+        if literal is None and not name.startswith("_"):
+            literal = f"_WithheldObject({module_name + '.' + name!r})"
         if literal is not None:
             lines.append(f"{name} = {literal}")
     return "\n".join(lines) + "\n"
