@@ -12,16 +12,18 @@ same course:
 2. bare nbclient: the notebooks nbgrader executed (its autograded output, cleared), run one after
    the other with nbclient and nothing else: the floor any grader pays;
 3. ``python -m autograder grade LESSON ... --workers 1``: the overhead of the tool (sandbox,
-   staging, nbgrader's recording) over 2;
+   staging, verification of every answer outside the kernel, nbgrader's recording) over 2;
 4. ``python -m autograder grade LESSON ... --workers W`` (default: the number of CPUs): the
    speed-up over 1.
 
-The grades of 1 and 4 are compared cell by cell before the table is printed. Wall-clock seconds;
-nothing else should run on the machine meanwhile.
+The grades of 1 and 4 are compared cell by cell before the table is printed, and the share of
+each submission's time that the verification outside the kernel took is read from the grader's
+state files. Wall-clock seconds; nothing else should run on the machine meanwhile.
 """
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import re
 import shutil
@@ -133,6 +135,19 @@ def grades(course: Path, lessons: list[str]) -> dict[tuple[str, str, str], float
     return found
 
 
+def verification_share(course: Path, lessons: list[str]) -> tuple[float, float, float]:
+    """From the grader's state files: the mean seconds of verification per notebook, and its
+    mean and largest share of a submission's time (staging, kernel, verification, recording)."""
+    per, shares = [], []
+    for lesson in lessons:
+        state = json.loads((course / ".autograder" / lesson / "state.json").read_text())
+        for entry in state["students"].values():
+            verify = sum(nb.get("verify_seconds", 0.0) for nb in entry["notebooks"].values())
+            per.append(verify)
+            shares.append(verify / entry["seconds"] if entry["seconds"] else 0.0)
+    return sum(per) / len(per), sum(shares) / len(shares), max(shares)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--students", type=int, default=20, help="students per lesson (default 20)")
@@ -186,6 +201,11 @@ def main() -> None:
               f"({args.workers} workers; aim: at least 1.8x)")
         print(f"overhead per notebook over bare nbclient (1 worker): "
               f"{(one - bare) / n:.2f} s = {100 * (one - bare) / bare:.1f} % (aim: under 15 %)")
+        for workers in (1, args.workers):
+            mean, share, largest = verification_share(courses[f"tool{workers}"], args.lessons)
+            print(f"verification outside the kernel ({workers} worker{'s' * (workers > 1)}): "
+                  f"{mean:.2f} s per notebook, {100 * share:.1f} % of a submission's time on "
+                  f"average, {100 * largest:.1f} % at most (aim: at most 20 %)")
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

@@ -248,12 +248,16 @@ def test_the_summary_lists_every_problem_with_its_reason(graded):
 
 def test_the_state_file_is_exactly_the_documented_format(graded):
     state = graded["state"]
-    assert set(state) == {"assignment", "students"} and state["assignment"] == ASSIGNMENT
+    assert set(state) == {"assignment", "seed", "students"} and state["assignment"] == ASSIGNMENT
+    assert isinstance(state["seed"], int)
     for entry in state["students"].values():
         assert set(entry) == {"fingerprint", "status", "reason", "seconds", "notebooks"}
         assert len(entry["fingerprint"]) == 64
         for nb in entry["notebooks"].values():
-            assert set(nb) == {"status", "reason", "seconds", "peak_memory_mb"}
+            assert set(nb) == {"status", "reason", "seconds", "peak_memory_mb", "verify_seconds",
+                               "verification", "flags"}
+            # the tiny assignment's tests are plain asserts, no course exercise: nothing to verify
+            assert nb["verification"] == {} and nb["flags"] == [] and nb["verify_seconds"] == 0
 
 
 def test_killed_kernels_mark_the_cells_that_did_not_run(graded):

@@ -39,7 +39,7 @@ MESSAGES = {
     ("test_relu", NOT_WRITTEN.format("relu")): {"blank"},
     ("test_weighted_sum", NOT_WRITTEN.format("weighted_sum")): {"blank"},
     ("test_weighted_sum", "CheckFailure: the result should be a NumPy array, but it is "
-                          "-1.7151761824631007 (float64). Hint: You summed every product in the "
+                          "-2.0576533227610483 (float64). Hint: You summed every product in the "
                           "whole batch into one number."): {"squeezy"},
     ("test_sigmoid", NOT_WRITTEN.format("sigmoid")): {"blank"},
     ("test_sigmoid", "CheckFailure: NumPy warned while running sigmoid: RuntimeWarning: overflow "

@@ -68,3 +68,27 @@ def test_the_corpus_holds_two_right_answers_and_five_mistakes(name):
     assert len(right) >= 2
     assert all(answer is not reference_answer(name) for answer in right)
     assert sum(1 for exercise, _, _ in WRONG if exercise == name) >= 5
+
+
+#: grading seeds other than the notebook's (0): the hidden inputs drawn from them must be fair too
+SEEDS = [1, 2]
+#: the exercises whose hidden inputs depend on the seed (the others run the same cases anyway)
+DRAWING = {name for name, ex in EXERCISES.items() if any(getattr(c, "drawn", False) for c in ex.cases)}
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+@pytest.mark.parametrize("name, answer",
+                         [pytest.param(name, reference_answer(name), id=f"{name}-reference")
+                          for name in NAMES if name in DRAWING]
+                         + [p for p in right_params(RIGHT) if p.values[0] in DRAWING])
+def test_a_right_answer_passes_the_hidden_cases_of_any_grading_seed(name, answer, seed):
+    EXERCISES[name].check(answer, hidden=True, seed=seed)
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+@pytest.mark.parametrize("name, answer, message",
+                         [p for p in wrong_params(WRONG) if p.values[0] in DRAWING])
+def test_a_known_mistake_is_rejected_for_any_grading_seed(name, answer, message, seed):
+    with pytest.raises(CheckFailure, match=message) as failure:
+        EXERCISES[name].check(answer, hidden=True, seed=seed)
+    assert str(failure.value).startswith(f"{name} failed the case '")

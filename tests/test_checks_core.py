@@ -15,7 +15,7 @@ import pytest
 
 from dlcourse import checks, reference
 from dlcourse.checks import EXERCISES, CheckFailure, check_relu, check_softmax, check_tanh
-from dlcourse.checks.core import describe
+from dlcourse.checks.core import NOTEBOOK_SEED, Case, describe
 
 from .corpus import checker, reference_answer
 from .corpus.activations import neuron_naive_sigmoid
@@ -299,3 +299,79 @@ def test_what_the_students_code_writes_to_stderr_stays_out_of_the_test_cell(caps
 
     check_relu(relu, hidden=True)
     assert capsys.readouterr().err == ""
+
+
+# --------------------------------------------------------------------------------------------
+# Hidden inputs are drawn from the grading seed: the package tells how, never what
+# --------------------------------------------------------------------------------------------
+
+def _same(a, b) -> bool:
+    """Equal inputs: arrays of the same dtype and values, containers item by item."""
+    if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
+        return (isinstance(a, np.ndarray) and isinstance(b, np.ndarray) and a.dtype == b.dtype
+                and np.array_equal(a, b))
+    if isinstance(a, (tuple, list)):
+        return type(a) is type(b) and len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b))
+    if isinstance(a, dict):
+        return a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
+    return type(a) is type(b) and a == b
+
+
+def _inputs(case: Case) -> tuple:
+    return case.args, case.kwargs
+
+
+COMPARED = [name for name, ex in EXERCISES.items()
+            if not ex.is_value and any(isinstance(c, Case) for c in ex.cases)]
+DRAWN = [name for name, ex in EXERCISES.items()
+         if any(isinstance(c, Case) and c.drawn for c in ex.cases)]
+
+
+def test_the_exercises_compared_with_a_reference_are_the_ones_that_draw():
+    """Property-only and value exercises have nothing to draw."""
+    assert COMPARED and sorted(DRAWN) == sorted(COMPARED)
+
+
+@pytest.mark.parametrize("name", COMPARED)
+def test_every_exercise_compared_with_a_reference_has_a_drawn_hidden_case(name):
+    """Reading the package never tells every hidden input, so no answer can be hard-coded."""
+    cases = [c for c in EXERCISES[name].cases if isinstance(c, Case)]
+    assert any(c.hidden and c.drawn for c in cases)
+
+
+@pytest.mark.parametrize("name", DRAWN)
+def test_the_grading_seed_decides_the_hidden_inputs(name):
+    """The same seed draws the same inputs; another seed draws other ones, in every drawn case."""
+    exercise = EXERCISES[name]
+    first, again, other = (exercise.selected(True, seed) for seed in (11, 11, 12))
+    for case, a, b, c in zip(exercise.cases, first, again, other, strict=True):
+        if not isinstance(case, Case):
+            assert a is b is c is case
+            continue
+        assert not (a.drawn or b.drawn or c.drawn), "every draw is made"
+        assert _same(_inputs(a), _inputs(b)), case.name
+        if case.drawn:
+            assert not _same(_inputs(a), _inputs(c)), case.name
+        else:
+            assert _same(_inputs(a), _inputs(c)) and _same(_inputs(a), _inputs(case)), case.name
+
+
+@pytest.mark.parametrize("name", DRAWN)
+def test_a_notebook_check_draws_from_the_notebook_seed(name):
+    """check_NAME(fn, hidden=True) in a notebook runs the cases of NOTEBOOK_SEED."""
+    exercise = EXERCISES[name]
+    notebook, seeded = exercise.selected(True), exercise.selected(True, NOTEBOOK_SEED)
+    assert all(_same(_inputs(a), _inputs(b)) for a, b in zip(notebook, seeded)
+               if isinstance(a, Case))
+
+
+@pytest.mark.parametrize("name", list(EXERCISES))
+def test_the_cases_the_notebook_shows_never_depend_on_the_seed(name):
+    """Public cases hold fixed inputs: students see them, and every seed gives those."""
+    exercise = EXERCISES[name]
+    shown = [c for c in exercise.cases if isinstance(c, Case) and not c.hidden]
+    assert not any(c.drawn for c in shown)
+    for seed in (0, 1, 2, 2**40):
+        got = [c for c in exercise.selected(False, seed) if isinstance(c, Case)]
+        assert len(got) == len(shown)
+        assert all(_same(_inputs(a), _inputs(c)) for a, c in zip(got, shown))

@@ -13,7 +13,8 @@ import numpy as np
 from ..reference import backprop as ref
 from ..reference.activations import sigmoid
 from ..reference.layers import forward
-from .core import RTOL, ATOL, Case, Exercise, Mistake, Property, call_student, compare_arrays, describe
+from .core import (RTOL, ATOL, Case, Exercise, Mistake, Property, call_student, compare_arrays,
+                   describe, redraw)
 from .core import seeded_data as _data
 from .core import call_or_raise as _call
 
@@ -33,8 +34,9 @@ SIGMOID_DERIVATIVE = Exercise(
         Case("a saturated sigmoid: a = 0 and a = 1 have slope 0",
              (np.array([0.0, 0.2, 0.5, 0.9, 1.0]),)),
         Case("the outputs of a layer, a = sigmoid(Z) of shape (3, 4)", (sigmoid(_data(81, 3, 4, scale=2.0)),)),
-        Case("random outputs, seed 82", (sigmoid(_data(82, 50, scale=4.0)),), hidden=True),
-        Case("a 3-D array of outputs", (sigmoid(_data(83, 2, 3, 4)),), hidden=True),
+        Case("random outputs", (redraw(lambda s: sigmoid(_data(s, 50, scale=4.0))),), hidden=True),
+        Case("a 3-D array of outputs", (redraw(lambda s: sigmoid(_data(s, 2, 3, 4))),),
+             hidden=True),
         Case("a Python int a = 1", (1,), hidden=True),
     ],
     mistakes=[
@@ -78,10 +80,10 @@ RELU_DERIVATIVE = Exercise(
              (np.array([-2.0, -0.5, 0.0, 0.5, 3.0]),)),
         Case("a 2-D array keeps its shape", (_data(91, 3, 4),)),
         Case("a Python float z = -2.5 (np.asarray(z) or np.where make numbers work too)", (-2.5,)),
-        Case("random inputs, seed 92", (_data(92, 40, scale=5.0),), hidden=True),
+        Case("random inputs", (redraw(_data, 40, scale=5.0),), hidden=True),
         Case("tiny inputs either side of 0", (np.array([-1e-300, 0.0, 1e-300, -0.0]),), hidden=True),
         Case("a Python float z = 0.0: the derivative is 0", (0.0,), hidden=True),
-        Case("a 3-D array", (_data(93, 2, 3, 4),), hidden=True),
+        Case("a 3-D array", (redraw(_data, 2, 3, 4),), hidden=True),
     ],
     mistakes=[
         Mistake("At z = 0 your derivative is 1. relu has a kink there; this course (like PyTorch) "
@@ -202,9 +204,9 @@ NUMERICAL_GRADIENT = Exercise(
              (mse_of_weights, _data(106, 3, 2))),
         Property("x of shape (3, 4) is put back exactly as it was", _restores_x((3, 4), 107),
                  hidden=True),
-        Case("a 3-D x of shape (2, 3, 2)", (weighted_tanh, _data(108, 2, 3, 2)), hidden=True),
+        Case("a 3-D x of shape (2, 3, 2)", (weighted_tanh, redraw(_data, 2, 3, 2)), hidden=True),
         Case("a single entry, x of shape (1,)", (sum_of_cubes, np.array([0.7])), hidden=True),
-        Case("h = 1e-3 on a 2-D x", (sum_of_cubes, _data(109, 2, 5)), {"h": 1e-3}, hidden=True),
+        Case("h = 1e-3 on a 2-D x", (sum_of_cubes, redraw(_data, 2, 5)), {"h": 1e-3}, hidden=True),
     ],
     mistakes=[
         Mistake("These are forward differences, (f(x + h) - f(x)) / h, with an error of order h. "
@@ -243,6 +245,11 @@ def _dense_case(seed: int, n: int, n_in: int, n_out: int, *, zeros: bool = False
     if zeros:
         Z.flat[:: max(2, Z.size // 3)] = 0.0
     return rng.normal(size=(n, n_out)), (A_prev, Z), W
+
+
+def _dense_args(seed: int, n: int, n_in: int, n_out: int, activation: str) -> tuple:
+    """(dA, cache, W, activation): the arguments of dense_backward, drawn together."""
+    return (*_dense_case(seed, n, n_in, n_out), activation)
 
 
 _TRIPLE = ("the gradient dX (the first item)", "the gradient dW (the second item)",
@@ -298,12 +305,12 @@ DENSE_BACKWARD = Exercise(
         Case("relu, 5 samples, 4 -> 3, with some Z exactly 0 (relu's slope there is 0)",
              (*_dense_case(113, 5, 4, 3, zeros=True), "relu")),
         Case("tanh, 2 samples, 3 -> 5", (*_dense_case(114, 2, 3, 5), "tanh")),
-        Case("one sample (1, 6) into one sigmoid output", (*_dense_case(115, 1, 6, 1), "sigmoid"),
+        Case("one sample (1, 6) into one sigmoid output", redraw(_dense_args, 1, 6, 1, "sigmoid"),
              hidden=True),
-        Case("a wide relu layer 10 -> 32, 7 samples", (*_dense_case(116, 7, 10, 32), "relu"),
+        Case("a wide relu layer 10 -> 32, 7 samples", redraw(_dense_args, 7, 10, 32, "relu"),
              hidden=True),
-        Case("identity, 8 samples, 2 -> 3", (*_dense_case(117, 8, 2, 3), "identity"), hidden=True),
-        Case("tanh, square 4 -> 4, 4 samples", (*_dense_case(118, 4, 4, 4), "tanh"), hidden=True),
+        Case("identity, 8 samples, 2 -> 3", redraw(_dense_args, 8, 2, 3, "identity"), hidden=True),
+        Case("tanh, square 4 -> 4, 4 samples", redraw(_dense_args, 4, 4, 4, "tanh"), hidden=True),
     ],
     mistakes=[
         Mistake("dW looks transposed. dW must have W's shape (n_in, n_out): "
@@ -389,7 +396,7 @@ def _net(seed: int, sizes: list[int], names: list[str], n: int, *, labels: bool)
     y = ((rng.random((n, sizes[-1])) < 0.5).astype(float) if labels
          else rng.normal(size=(n, sizes[-1])))
     _, cache = forward(X, params, [ref.ACTIVATIONS[a] for a in names])
-    return params, cache, y, names
+    return params, cache, y, list(names)
 
 
 def _handout_xor() -> tuple:
@@ -446,15 +453,15 @@ BACKWARD = Exercise(
         Case("a binary classifier 3 -> 5 -> 1, relu then sigmoid, loss='bce'",
              _net(122, [3, 5, 1], ["relu", "sigmoid"], 6, labels=True), {"loss": "bce"}),
         Case("a deep classifier 4 -> 6 -> 5 -> 3 -> 1, relu, tanh, sigmoid, sigmoid, loss='bce'",
-             _net(123, [4, 6, 5, 3, 1], ["relu", "tanh", "sigmoid", "sigmoid"], 8, labels=True),
+             redraw(_net, [4, 6, 5, 3, 1], ["relu", "tanh", "sigmoid", "sigmoid"], 8, labels=True),
              {"loss": "bce"}, hidden=True),
         Case("one sample, 2 -> 3 -> 1, sigmoid then identity, the default loss (mse)",
-             _net(124, [2, 3, 1], ["sigmoid", "identity"], 1, labels=False), hidden=True),
+             redraw(_net, [2, 3, 1], ["sigmoid", "identity"], 1, labels=False), hidden=True),
         Case("three layers 3 -> 4 -> 4 -> 3, relu, relu, identity, loss='mse'",
-             _net(125, [3, 4, 4, 3], ["relu", "relu", "identity"], 7, labels=False),
+             redraw(_net, [3, 4, 4, 3], ["relu", "relu", "identity"], 7, labels=False),
              {"loss": "mse"}, hidden=True),
         Case("a single sigmoid layer 5 -> 1, loss='bce' (logistic regression)",
-             _net(126, [5, 1], ["sigmoid"], 9, labels=True), {"loss": "bce"}, hidden=True),
+             redraw(_net, [5, 1], ["sigmoid"], 9, labels=True), {"loss": "bce"}, hidden=True),
     ],
     mistakes=[
         Mistake("Your gradients are n times too large: the loss is a MEAN, so its gradient has "
@@ -499,6 +506,11 @@ def _params_and_grads(seed: int, sizes: list[int]) -> tuple:
     return pairs[0], pairs[1]
 
 
+def _step_args(seed: int, sizes: list[int], lr: float) -> tuple:
+    """(params, grads, lr): the arguments of gradient_descent_step, drawn together."""
+    return (*_params_and_grads(seed, sizes), lr)
+
+
 GRADIENT_DESCENT_STEP = Exercise(
     name="gradient_descent_step",
     params=("params", "grads", "lr"),
@@ -509,9 +521,9 @@ GRADIENT_DESCENT_STEP = Exercise(
         Case("one layer 3 -> 2, lr = 0.1", (*_params_and_grads(131, [3, 2]), 0.1)),
         Case("the XOR network's two layers 2 -> 2 -> 1, lr = 0.5", (*_params_and_grads(132, [2, 2, 1]), 0.5)),
         Case("three layers 4 -> 5 -> 3 -> 1, lr = 2 (an int)", (*_params_and_grads(133, [4, 5, 3, 1]), 2)),
-        Case("lr = 0: nothing moves", (*_params_and_grads(134, [3, 3]), 0.0), hidden=True),
+        Case("lr = 0: nothing moves", redraw(_step_args, [3, 3], 0.0), hidden=True),
         Case("a digits-sized network 64 -> 32 -> 10, lr = 0.01",
-             (*_params_and_grads(135, [64, 32, 10]), 0.01), hidden=True),
+             redraw(_step_args, [64, 32, 10], 0.01), hidden=True),
     ],
     mistakes=[
         Mistake("Your step goes uphill (gradient ascent): the gradient points towards a LARGER "

@@ -7,7 +7,8 @@ import numpy as np
 
 from ..reference import layers as ref
 from ..reference.activations import relu, sigmoid, tanh
-from .core import RTOL, ATOL, Case, Exercise, Mistake, Property, call_student, compare_arrays, describe
+from .core import (RTOL, ATOL, Case, Exercise, Mistake, Property, call_student, compare_arrays,
+                   describe, redraw)
 from .core import seeded_data as _data
 from .core import call_or_raise as _call
 
@@ -19,6 +20,11 @@ def _identity(Z):
 def _layer(seed: int, n_in: int, n_out: int) -> tuple[np.ndarray, np.ndarray]:
     rng = np.random.default_rng(seed)
     return rng.normal(size=(n_in, n_out)), rng.normal(size=(1, n_out))
+
+
+def _dense_args(seed: int, n: int, n_in: int, n_out: int, activation: Callable) -> tuple:
+    """(X, W, b, activation): n random samples into a random layer n_in -> n_out."""
+    return (_data(seed, n, n_in), *_layer(seed + 1, n_in, n_out), activation)
 
 
 # --------------------------------------------------------------------------------------------
@@ -154,8 +160,9 @@ DENSE_FORWARD = Exercise(
               np.array([[0.05]]), _identity)),
         Case("a square layer 4 -> 4, where a transposed W still fits",
              (_data(68, 3, 4), *_layer(69, 4, 4), _identity)),
-        Case("one sample as a (1, n_in) batch, tanh", (_data(65, 1, 3), _W1, _b1, tanh), hidden=True),
-        Case("a wide layer 10 -> 64, relu", (_data(66, 7, 10), *_layer(67, 10, 64), relu), hidden=True),
+        Case("one sample as a (1, n_in) batch, tanh", redraw(_dense_args, 1, 3, 4, tanh),
+             hidden=True),
+        Case("a wide layer 10 -> 64, relu", redraw(_dense_args, 7, 10, 64, relu), hidden=True),
     ],
     mistakes=[
         Mistake("It looks like you forgot the bias: the layer computes activation(X @ W + b).",
@@ -248,10 +255,11 @@ FORWARD = Exercise(
              (np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]]), _ref_params(2, 2, 1, seed=73),
               [sigmoid, sigmoid])),
         Case("three layers 6 -> 8 -> 5 -> 3, tanh, relu, identity",
-             (_data(74, 4, 6), _ref_params(6, 8, 5, 3, seed=75), [tanh, relu, _identity]), hidden=True),
+             (redraw(_data, 4, 6), redraw(lambda s: _ref_params(6, 8, 5, 3, seed=s)),
+              [tanh, relu, _identity]), hidden=True),
         Case("a deep narrow net 2 -> 3 -> 3 -> 3 -> 1",
-             (_data(76, 8, 2), _ref_params(2, 3, 3, 3, 1, seed=77), [relu, tanh, relu, sigmoid]),
-             hidden=True),
+             (redraw(_data, 8, 2), redraw(lambda s: _ref_params(2, 3, 3, 3, 1, seed=s)),
+              [relu, tanh, relu, sigmoid]), hidden=True),
     ],
     mistakes=[
         Mistake("The last layer's activation was not applied; apply activations[i] to every layer, "
@@ -281,6 +289,16 @@ def _int_compare(expected: Any, got: Any, *, rtol: float = RTOL, atol: float = A
     return None
 
 
+def _sizes(seed: int, n: int) -> list[int]:
+    """n layer sizes from 1 to 39, as Python ints, the first unlike the last (with equal ends, one
+    bias per input neuron counts as many biases as one per output neuron)."""
+    rng = np.random.default_rng(seed)
+    while True:
+        sizes = [int(v) for v in rng.integers(1, 40, size=n)]
+        if sizes[0] != sizes[-1]:
+            return sizes
+
+
 COUNT_PARAMS = Exercise(
     name="count_params",
     params=("layer_sizes",),
@@ -292,6 +310,7 @@ COUNT_PARAMS = Exercise(
         Case("a single layer [3, 1]", ([3, 1],)),
         Case("a digits classifier [64, 32, 16, 10]", ([64, 32, 16, 10],), hidden=True),
         Case("a tuple of sizes (5, 7, 7, 2)", ((5, 7, 7, 2),), hidden=True),
+        Case("a random list of 4 layer sizes", (redraw(_sizes, 4),), hidden=True),
     ],
     mistakes=[
         Mistake("You counted the weights but not the biases: each layer also has one bias per "

@@ -16,7 +16,7 @@ import numpy as np
 
 from ..reference import losses as ref
 from ..reference.activations import sigmoid, softmax
-from .core import RTOL, ATOL, Case, Exercise, Mistake, compare_arrays, describe
+from .core import RTOL, ATOL, Case, Exercise, Mistake, compare_arrays, describe, redraw
 from .core import seeded_data as _data
 from ..data.logic import truth_table
 
@@ -88,13 +88,15 @@ MSE = Exercise(
              hint="np.mean of the squared errors averages over every entry, n_samples * n_out "
                   "of them, like PyTorch's mse_loss."),
         Case("two numbers: mse(3.0, 2.5) = (2.5 - 3.0)**2 = 0.25", (3.0, 2.5)),
-        Case("random values, seed 15, shape (50, 1)", (_data(15, 50, 1, scale=3.0), _data(16, 50, 1)),
-             hidden=True),
-        Case("1-D arrays of 10 values", (_data(17, 10), _data(18, 10)), hidden=True),
+        Case("random values, shape (50, 1)",
+             (redraw(_data, 50, 1, scale=3.0), redraw(_data, 50, 1)), hidden=True),
+        Case("1-D arrays of 10 values", (redraw(_data, 10), redraw(_data, 10)), hidden=True),
         Case("a single sample of shape (1, 1)", (np.array([[2.0]]), np.array([[-1.5]])), hidden=True),
-        Case("three outputs per sample, shape (6, 3)", (_data(19, 6, 3), _data(20, 6, 3, scale=0.5)),
+        Case("three outputs per sample, shape (6, 3)",
+             (redraw(_data, 6, 3), redraw(_data, 6, 3, scale=0.5)), hidden=True),
+        # one draw for both: y_pred is y_true (two equal arrays, not one array twice)
+        Case("a perfect prediction has loss 0", redraw(lambda s: (_data(s, 3, 2), _data(s, 3, 2))),
              hidden=True),
-        Case("a perfect prediction has loss 0", (_data(21, 3, 2), _data(21, 3, 2)), hidden=True),
         Case("Python ints: mse(2, 5) = 9", (2, 5), hidden=True),
     ],
     mistakes=[
@@ -189,8 +191,8 @@ BINARY_CROSS_ENTROPY = Exercise(
         Case("eps = 1e-3 given as an argument: use the eps you are given", (_EDGE_Y, _EDGE_P),
              {"eps": 1e-3}, rtol=CLIPPED_RTOL,
              hint="Clip with the eps argument, np.clip(y_prob, eps, 1 - eps), not a fixed number."),
-        Case("random labels and probabilities, seed 32, shape (50, 1)", _binary(32, 50, 1), hidden=True),
-        Case("1-D arrays of 12 samples", _binary(33, 12), hidden=True),
+        Case("random labels and probabilities, shape (50, 1)", redraw(_binary, 50, 1), hidden=True),
+        Case("1-D arrays of 12 samples", redraw(_binary, 12), hidden=True),
         Case("a single sample of shape (1, 1), label 0", (np.array([[0.0]]), np.array([[0.3]])),
              hidden=True),
         Case("confident and wrong, p = 1e-9 for a label 1 and 1 - 1e-9 for a label 0 (a larger eps "
@@ -285,11 +287,12 @@ ONE_HOT = Exercise(
         Case("num_classes = 4 but class 3 never appears: labels [1, 0, 1], still 4 columns",
              (np.array([1, 0, 1]), 4),
              hint="The number of columns is num_classes, whatever labels happen to appear."),
-        Case("the 10 digit classes, 30 labels", (_labels(41, 30, 10), 10), hidden=True),
+        Case("the 10 digit classes, 30 labels", (redraw(_labels, 30, 10), 10), hidden=True),
         Case("one sample: label [[7]] of 10 classes", (np.array([[7]]), 10), hidden=True),
-        Case("a column of 8 labels, 5 classes", (_labels(42, 8, 5, column=True), 5), hidden=True),
+        Case("a column of 8 labels, 5 classes", (redraw(_labels, 8, 5, column=True), 5),
+             hidden=True),
         Case("every label the same: [2, 2, 2, 2, 2, 2] of 3 classes", (np.full(6, 2), 3), hidden=True),
-        Case("int32 labels", (_labels(43, 7, 6).astype(np.int32), 6), hidden=True),
+        Case("int32 labels", (redraw(lambda s: _labels(s, 7, 6).astype(np.int32)), 6), hidden=True),
     ],
     mistakes=[
         Mistake("Your array is transposed: one ROW per sample (n, num_classes), not one column "
@@ -353,13 +356,13 @@ CATEGORICAL_CROSS_ENTROPY = Exercise(
                   "mean over the samples and put a minus sign in front."),
         Case("probabilities of exactly 0, for the true class and for others: clipped to 1e-12 "
              "the loss is finite (about 9.28)", (_EDGE_ONEHOT, _EDGE_PROBS)),
-        Case("10 classes, 20 samples", _classes(52, 20, 10), hidden=True),
-        Case("a single sample of 5 classes", _classes(53, 1, 5), hidden=True),
+        Case("10 classes, 20 samples", redraw(_classes, 20, 10), hidden=True),
+        Case("a single sample of 5 classes", redraw(_classes, 1, 5), hidden=True),
         Case("confident and wrong: p = 1e-9 for the true class (a larger eps such as 1e-7 would "
              "change this loss)",
              (ref.one_hot(np.array([1, 0]), 3), np.array([[0.5, 1e-9, 0.5 - 1e-9], [0.6, 0.3, 0.1]])),
              hidden=True),
-        Case("2 classes, 7 samples", _classes(54, 7, 2), hidden=True),
+        Case("2 classes, 7 samples", redraw(_classes, 7, 2), hidden=True),
     ],
     mistakes=[
         Mistake("Without clipping, a probability of exactly 0 gives np.log(0) = -inf. "
@@ -492,16 +495,18 @@ SOFTMAX_CROSS_ENTROPY = Exercise(
              "2000 below the best one, so the loss is about 1000.66",
              (np.array([[1000.0, 0.0, -1000.0], [-1000.0, 1000.0, 999.0]]), np.array([2, 2])),
              hint=SCE_STABLE),
-        Case("random logits, seed 65, 30 samples of 10 classes",
-             (_data(65, 30, 10, scale=5.0), _labels(66, 30, 10)), hidden=True),
+        Case("random logits, 30 samples of 10 classes",
+             (redraw(_data, 30, 10, scale=5.0), redraw(_labels, 30, 10)), hidden=True),
         Case("a single sample (1, 5) with its label as a (1, 1) column",
-             (_data(67, 1, 5), np.array([[3]])), hidden=True),
+             (redraw(_data, 1, 5), redraw(_labels, 1, 5, column=True)), hidden=True),
         Case("rows of very different sizes, [-1000, -1001, -1002] and [1000, 999, 998]: subtract "
              "each ROW's maximum",
              (np.array([[-1000.0, -1001.0, -1002.0], [1000.0, 999.0, 998.0]]), np.array([1, 0])),
              hidden=True, hint=SCE_STABLE),
-        Case("square logits (3 samples, 3 classes)", (_data(68, 3, 3, scale=3.0), np.array([2, 0, 1])),
-             hidden=True),
+        # labels fixed: a 3-cycle, so that z[labels, rows] (rows and columns mixed up) differs
+        # from z[rows, labels]; a permutation that is its own inverse would hide it
+        Case("square logits (3 samples, 3 classes)",
+             (redraw(_data, 3, 3, scale=3.0), np.array([2, 0, 1])), hidden=True),
         Case("equal logits [-1000, -1000, -1000]: the loss is log(3)",
              (np.full((1, 3), -1000.0), np.array([1])), hidden=True, hint=SCE_STABLE),
     ],

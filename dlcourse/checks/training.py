@@ -28,8 +28,8 @@ from typing import Any, Callable, Iterator
 import numpy as np
 
 from ..reference import training as ref
-from .core import (ATOL, RTOL, Case, Exercise, Mistake, Property, call_student, compare_arrays,
-                   describe, error_message)
+from .core import (ATOL, RTOL, Case, Draw, Exercise, Mistake, Property, call_student,
+                   compare_arrays, describe, error_message, redraw)
 from .core import seeded_data as _data
 
 
@@ -236,6 +236,16 @@ def _xor_same_twice(fn: Callable[..., Any]) -> str | None:
     return None
 
 
+def _xor_lr(rng: np.random.Generator) -> float:
+    """A learning rate in [0.5, 2], to two decimals (the handout's lr is 1)."""
+    return round(float(rng.uniform(0.5, 2.0)), 2)
+
+
+def _xor_seed(rng: np.random.Generator) -> int:
+    """A seed of the initial weights, 0 to 99."""
+    return int(rng.integers(0, 100))
+
+
 TRAIN_XOR = TrainingExercise(
     name="train_xor",
     params=("epochs", "lr", "hidden", "seed"),
@@ -251,9 +261,10 @@ TRAIN_XOR = TrainingExercise(
         Case("another seed and 3 hidden neurons: train_xor(epochs=2000, lr=2.0, hidden=3, seed=7)",
              kwargs={"epochs": 2000, "lr": 2.0, "hidden": 3, "seed": 7}, hidden=True,
              rtol=1e-6, atol=1e-6),
-        Case("4 hidden neurons: train_xor(epochs=3000, lr=0.8, hidden=4, seed=0)",
-             kwargs={"epochs": 3000, "lr": 0.8, "hidden": 4, "seed": 0}, hidden=True,
-             rtol=1e-6, atol=1e-6),
+        Case("4 hidden neurons, a drawn seed and learning rate: train_xor(epochs=3000, lr=..., "
+             "hidden=4, seed=...)",
+             kwargs={"epochs": 3000, "lr": Draw(_xor_lr), "hidden": 4, "seed": Draw(_xor_seed)},
+             hidden=True, rtol=1e-6, atol=1e-6),
         Case("a single epoch: train_xor(epochs=1, seed=5)", kwargs={"epochs": 1, "seed": 5},
              hidden=True, rtol=1e-6, atol=1e-6,
              hint="After one epoch losses[0] is the loss of the initial weights, computed before "
@@ -331,11 +342,12 @@ PREDICT = TrainingExercise(
                   "sigmoid(sigmoid(bh) @ wo + bo)."),
         Case("the four XOR inputs, 2 hidden neurons", (_xor_net(82, 2, 2), ref.XOR_X.copy())),
         Case("6 samples of 3 features, 5 hidden neurons", (_xor_net(83, 3, 5), _data(84, 6, 3))),
-        Case("one sample as a (1, 2) batch", (_xor_net(85, 2, 3), _data(86, 1, 2)), hidden=True),
-        Case("a square hidden layer 3 -> 3, where a transposed wh still fits",
-             (_xor_net(87, 3, 3), _data(88, 5, 3)), hidden=True),
-        Case("10 samples of 4 features, 8 hidden neurons", (_xor_net(89, 4, 8), _data(90, 10, 4)),
+        Case("one sample as a (1, 2) batch", (redraw(_xor_net, 2, 3), redraw(_data, 1, 2)),
              hidden=True),
+        Case("a square hidden layer 3 -> 3, where a transposed wh still fits",
+             (redraw(_xor_net, 3, 3), redraw(_data, 5, 3)), hidden=True),
+        Case("10 samples of 4 features, 8 hidden neurons",
+             (redraw(_xor_net, 4, 8), redraw(_data, 10, 4)), hidden=True),
     ],
     mistakes=[
         Mistake("It looks like the biases are missing: each layer computes X @ W + b.",
