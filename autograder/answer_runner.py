@@ -11,6 +11,7 @@ module or the messages it sends. That is fine, because nothing here decides a gr
 sends inputs and gets back plain data; the reference, the comparison and the message live in the
 grader's own process.
 
+Once it has imported what it needs, before any student code runs, it sends ``{"op": "ready"}``.
 Requests (one answer each)::
 
     {"op": "run", "source": "<a cell>"}            -> {"error": null | {"type", "message"}, "withheld": [...]}
@@ -256,6 +257,7 @@ def main(argv: list[str] | None = None) -> None:
         sys.path.insert(0, args.view)
     runner = Runner(requests, replies)
     sys.path.insert(0, os.getcwd())  # like a kernel: the student's own modules import
+    runner.plaindata.write_message(replies, {"op": "ready"})
     runner.serve()
 
 

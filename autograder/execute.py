@@ -464,6 +464,8 @@ def _verify(nb, files, limits, verify: dict, uid: int | None, kernel_root: Path)
         summary, flags = verification.apply_verdicts(nb, verdicts)
     except verification.Interrupted:
         return {"status": INTERRUPTED, "reason": "the grader was stopped"}
+    except verification.VerifierBroken as exc:  # the set-up's fault: no grade, a rerun retries
+        return {"status": ERROR, "reason": str(exc)}
     finally:
         watchdog.stop()
         watchdog.kill()

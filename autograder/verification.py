@@ -47,8 +47,19 @@ MAX_RESTARTS = 3
 USES_REFERENCE = "uses the course's reference implementation"
 
 
+def _strings(value: Any, limit: int = 5, length: int = 500) -> list[str]:
+    """A list of at most ``limit`` short strings from what the runner sent (anything else: [])."""
+    if not isinstance(value, list):
+        return []
+    return [str(v)[:length] for v in value[:limit]]
+
+
 class RunnerGone(Exception):
     """The runner process ended, was stopped, or broke the protocol; the message says why."""
+
+
+class VerifierBroken(Exception):
+    """The verifier could not start at all: a problem of the grading set-up, not a grade."""
 
 
 class TimeLimit(Exception):
@@ -127,7 +138,8 @@ class RunnerProcess:
                                       start_new_session=True)
         if on_start is not None:
             on_start(self.popen)
-        self.messages: queue.Queue = queue.Queue()
+        # bounded: a runner that floods the pipe blocks on it instead of filling our memory
+        self.messages: queue.Queue = queue.Queue(maxsize=16)
         self.gone: str | None = None
         self.stderr_tail = b""
         threading.Thread(target=self._read, daemon=True, name="verifier-reader").start()
@@ -135,14 +147,37 @@ class RunnerProcess:
 
     def _read(self) -> None:
         try:
-            while True:
-                self.messages.put(plaindata.read_message(self.popen.stdout))
+            while self._put(plaindata.read_message(self.popen.stdout)):
+                pass
         except EOFError:
-            self.messages.put(RunnerGone("the process running the answers ended"))
+            self._put(RunnerGone("the process running the answers ended"))
         except plaindata.ProtocolError as exc:
-            self.messages.put(RunnerGone(f"the process running the answers sent {exc}"))
+            self._put(RunnerGone(f"the process running the answers sent {exc}"))
         except Exception as exc:  # a closed pipe while being killed
-            self.messages.put(RunnerGone(f"the process running the answers is gone ({exc})"))
+            self._put(RunnerGone(f"the process running the answers is gone ({exc})"))
+
+    def _put(self, item) -> bool:
+        """Queue ``item``, waiting while the queue is full; False once the process is gone."""
+        while self.gone is None:
+            try:
+                self.messages.put(item, timeout=0.5)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def wait_ready(self, timeout: float) -> None:
+        """The runner says "ready" once it has imported what it needs, before any student code
+        runs: a runner that dies before that is the grader's problem, not a grade."""
+        try:
+            message = self.receive(time.monotonic() + timeout, "starting the verifier")
+        except RunnerGone as gone:
+            tail = self.stderr_tail.decode(errors="replace").strip().splitlines()[-3:]
+            raise VerifierBroken(f"the verifier could not start ({gone}); its output: "
+                                 f"{' | '.join(tail) or 'none'}") from None
+        if message.get("op") != "ready":
+            self.kill("it did not start as expected")
+            raise VerifierBroken(f"the verifier sent {str(message)[:200]} instead of 'ready'")
 
     def _drain(self) -> None:
         with contextlib.suppress(Exception):
@@ -206,17 +241,24 @@ class Session:
     done: list[dict] = field(default_factory=list)
     cell_errors: dict[int, str] = field(default_factory=dict)
     captures: dict[str, dict] = field(default_factory=dict)
-    withheld_in_cells: list[str] = field(default_factory=list)
+    withheld_in_cells: dict[int, list[str]] = field(default_factory=dict)
     problem: str | None = None
 
     def ensure(self) -> RunnerProcess:
         if self.process is not None and self.process.gone is None:
             return self.process
-        if self.process is not None:
+        first = self.process is None
+        if not first:
             if self.restarts >= MAX_RESTARTS:
                 raise RunnerGone(self.problem or self.process.gone)
             self.restarts += 1
         self.process = self.launch()
+        try:
+            self.process.wait_ready(self.step_timeout + 60.0)
+        except VerifierBroken as exc:
+            if first:
+                raise
+            raise RunnerGone(str(exc)) from None  # it started before: the student's doing
         for step in self.done:  # the steps that ran, again: the new process starts empty
             self._request(self.process, step)
         return self.process
@@ -247,7 +289,9 @@ class Session:
                 if isinstance(error, dict):
                     self.cell_errors[step["cell"]] = (f"{str(error.get('type', 'Error'))[:60]}: "
                                                       f"{str(error.get('message', ''))[:300]}")
-                self.withheld_in_cells += [str(h) for h in reply.get("withheld", [])][:5]
+                hits = _strings(reply.get("withheld"))
+                if hits:
+                    self.withheld_in_cells[step["cell"]] = hits
             else:
                 self.captures[step["name"]] = reply
 
@@ -394,7 +438,7 @@ class RemoteFunction:
 
         outcome = Outcome()
         try:
-            self.withheld += [str(h) for h in reply.get("withheld", [])][:5]
+            self.withheld += _strings(reply.get("withheld"))
             if reply.get("error"):
                 outcome.error = remote_exception(reply["error"])
                 where = reply["error"].get("where") if isinstance(reply["error"], dict) else None
@@ -403,9 +447,9 @@ class RemoteFunction:
                 outcome.value = plaindata.decode(reply.get("value"))
             _write_back(args, plaindata.decode(reply.get("args", {"$tuple": []})))
             _write_back(kwargs, plaindata.decode(reply.get("kwargs", {"$dict": []})))
-            outcome.warnings = [str(w)[:500] for w in reply.get("warnings", [])][:5]
-            outcome.used = [str(u) for u in reply.get("used", [])][:5]
-        except (plaindata.ProtocolError, TypeError, AttributeError, ValueError) as exc:
+            outcome.warnings = _strings(reply.get("warnings"))
+            outcome.used = _strings(reply.get("used"))
+        except Exception as exc:  # whatever the runner sent, it costs only this call
             outcome.value = None
             outcome.error = ProcessDied(f"the process running your code answered with something "
                                         f"that is not plain data ({exc})")
@@ -465,6 +509,7 @@ def verify(nb, verify_plan: dict, seed: int, time_limit: float,
             answer_cell = verify_plan["answers"].get(name)
             verdicts[index] = verify_exercise(session, name, seed, time_limit,
                                               session.cell_errors.get(answer_cell))
+            verdicts[index]["withheld_in_cells"] = session.withheld_in_cells.get(answer_cell, [])
     finally:
         session.close()
     return verdicts
@@ -495,6 +540,9 @@ def apply_verdicts(nb, verdicts: dict) -> tuple[dict, list[str]]:
             cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text=line)]
         if verdict["withheld"]:
             flags.append(f"{name}: {USES_REFERENCE} ({verdict['withheld'][0]})")
+        elif verdict.get("withheld_in_cells"):
+            flags.append(f"{name}: its cells called the course's withheld code "
+                         f"({verdict['withheld_in_cells'][0]})")
         elif in_kernel and not verdict["passed"]:
             flags.append(f"{name}: its test cell passed in the notebook, but the grader's own "
                          f"check failed: {_first_line(verdict['message'])}")

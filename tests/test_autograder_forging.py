@@ -22,7 +22,9 @@ The tricks:
 - ``hardcoded``: outputs looked up in a table of the notebook's public and hidden cases;
 - ``pkgutil_reference``, ``reference_import``, ``reference_exec``: ``sigmoid`` is the course's
   reference, found by walking the package, imported, or read from its file and exec'd;
-- ``printed_pass``: prints a pass line in the answer cell (its test cell still fails: not flagged).
+- ``printed_pass``: prints a pass line in the answer cell (its test cell still fails: not flagged);
+- ``eq_abuse``: returns an array subclass that claims to equal anything (the checkers compare
+  values, so this fails in the notebook too: not flagged).
 """
 from __future__ import annotations
 
@@ -133,9 +135,17 @@ FORGERS = {
         "exec(open(_path).read(), _namespace)\n"
         "sigmoid = _namespace['sigmoid']\n"),
     "printed_pass": LAZY + "print('All 8 checks of sigmoid passed.')\n",
+    "eq_abuse": (
+        "class _Agreeable(np.ndarray):\n"
+        "    def __eq__(self, other):\n"
+        "        return np.ones(np.shape(other), dtype=bool)\n"
+        "    def __array_finalize__(self, obj):\n"
+        "        self.reads = getattr(obj, 'reads', 0)\n"
+        "def sigmoid(z):\n"
+        "    return np.zeros_like(np.asarray(z, dtype=float)).view(_Agreeable)\n"),
 }
 USES_REFERENCE = {"pkgutil_reference", "reference_import", "reference_exec"}
-NOT_FLAGGED = {"printed_pass"}
+NOT_FLAGGED = {"printed_pass", "eq_abuse"}  # their notebook's own test cell fails too
 HONEST = {"ada": {}, "lazy": {"sigmoid": LAZY}, "bugsy": BUGS[LESSON]}
 STUDENTS = {**HONEST, **{name: {"sigmoid": source} for name, source in FORGERS.items()}}
 
@@ -265,7 +275,7 @@ def test_honest_students_score_what_plain_nbgrader_gives(graded, tmp_path):
 def test_grading_again_gives_the_same_scores_and_a_new_seed_changes_only_hidden_inputs(graded):
     course, _, _ = graded
     first = all_scores(course, STUDENTS)
-    subset = ["ada", "lazy", "bugsy", "hardcoded", "frame_peek"]
+    subset = ["ada", "lazy", "hardcoded"]
     base = visible_base()
     try:
         again, submissions = make_course(base)

@@ -174,3 +174,13 @@ def test_the_view_holds_no_withheld_source(tmp_path):
     assert "np.exp(-np.abs(z))" not in (view / "reference" / "activations.py").read_text()
     assert not list(view.rglob("*.pyc"))
     assert "def check" not in (view / "checks" / "core.py").read_text()
+
+
+def test_a_verifier_that_cannot_start_is_the_graders_problem_not_a_grade():
+    nb, solution = answered({})
+    plan = verification.plan(nb, solution, EXERCISES)
+    broken = [sys.executable, "-c", "import sys; sys.stderr.write('no module named dlcourse'); "
+                                    "sys.exit(3)"]
+    with pytest.raises(verification.VerifierBroken, match="could not start.*no module named dlcourse"):
+        verification.verify(nb, plan, SEED, 10.0,
+                            lambda: verification.RunnerProcess(broken, tempfile.gettempdir()))
