@@ -77,7 +77,7 @@ class Runner:
         except ImportError:
             _withheld = None
         self.withheld_hits = getattr(_withheld, "HITS", None)
-        from dlcourse.tracebacks import student_frame
+        from dlcourse.student_code import student_frame
         self.student_frame = student_frame
         self.shell = self._shell()
 
@@ -154,6 +154,8 @@ class Runner:
         return {"kind": "value", "value": self.plaindata.encode(value)}
 
     def call(self, request: dict) -> dict:
+        from dlcourse.student_code import watch_forbidden
+
         pd = self.plaindata
         name = str(request.get("name", ""))
         if name not in self.captured:
@@ -166,7 +168,7 @@ class Runner:
         reply: dict = {"error": None, "value": None}
         with warnings.catch_warnings(record=True) as caught, \
                 contextlib.redirect_stdout(self.sink), contextlib.redirect_stderr(self.sink), \
-                _watch(self.np, request.get("forbidden", [])) as used:
+                watch_forbidden(_names(request.get("forbidden"))) as used:
             warnings.simplefilter("always")
             try:
                 value = fn(*args, **kwargs)
@@ -208,27 +210,8 @@ class Runner:
         return lent
 
 
-@contextlib.contextmanager
-def _watch(np, names):
-    """Note the forbidden NumPy functions the student's code calls (np.tanh in "build tanh from
-    np.exp"), as the notebook's checker does."""
-    used: list[str] = []
-    saved = {}
-    for name in names:
-        original = getattr(np, str(name), None)
-        if original is None:
-            continue
-        saved[name] = original
-
-        def spy(*a, _name=name, _orig=original, **k):
-            used.append(_name)
-            return _orig(*a, **k)
-        setattr(np, name, spy)
-    try:
-        yield used
-    finally:
-        for name, original in saved.items():
-            setattr(np, name, original)
+def _names(value) -> list[str]:
+    return [str(v) for v in value] if isinstance(value, list) else []
 
 
 def main(argv: list[str] | None = None) -> None:

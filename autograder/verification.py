@@ -516,8 +516,12 @@ def verify(nb, verify_plan: dict, seed: int, time_limit: float,
 
 
 def kernel_passed(cell) -> bool:
-    """Did this test cell pass when the notebook ran (no error output)?"""
-    return not any(o.get("output_type") == "error" for o in cell.get("outputs", []))
+    """Did this test cell earn all its points when the notebook ran, as nbgrader scores it (no
+    error, nothing on stderr, no partial-credit result)?"""
+    from nbgrader.utils import determine_grade
+
+    score, max_points = determine_grade(cell)
+    return score is not None and score >= max_points
 
 
 def apply_verdicts(nb, verdicts: dict) -> tuple[dict, list[str]]:
@@ -533,7 +537,7 @@ def apply_verdicts(nb, verdicts: dict) -> tuple[dict, list[str]]:
             cell.outputs = [nbformat.v4.new_output(
                 "error", ename="CheckFailure", evalue=verdict["message"],
                 traceback=[f"CheckFailure: {verdict['message']}"])]
-        elif in_kernel:
+        elif in_kernel:  # otherwise the notebook's own outputs stand: they say why it lost points
             n = verdict["cases"]
             line = f"All {n} checks of {name} passed.\n" if n > 1 else \
                 f"The check of {name} passed.\n"

@@ -184,3 +184,9 @@ def test_a_verifier_that_cannot_start_is_the_graders_problem_not_a_grade():
     with pytest.raises(verification.VerifierBroken, match="could not start.*no module named dlcourse"):
         verification.verify(nb, plan, SEED, 10.0,
                             lambda: verification.RunnerProcess(broken, tempfile.gettempdir()))
+
+
+def test_a_forbidden_numpy_function_is_noticed_where_the_answer_runs():
+    nb, solution = answered({"tanh": "def tanh(z):\n    return np.tanh(np.asarray(z, dtype=float))\n"})
+    assert "tanh called np.tanh, which this exercise asks you not to use." \
+        in verify(nb, solution)["tanh"]["message"]

@@ -29,7 +29,7 @@ from typing import Any, Callable, Iterable, Sequence
 
 import numpy as np
 
-from ..tracebacks import student_frame
+from ..student_code import student_frame, watch_forbidden
 
 __all__ = [
     "Case",
@@ -276,7 +276,7 @@ def call_student(fn: Callable[..., Any], args: tuple, kwargs: dict,
     out = Outcome()
     err = io.StringIO()
     with warnings.catch_warnings(record=True) as caught, contextlib.redirect_stderr(err), \
-            _watch_forbidden(forbidden) as used:
+            watch_forbidden(forbidden) as used:
         warnings.simplefilter("always")
         try:
             out.value = fn(*args, **kwargs)
@@ -615,31 +615,6 @@ class Exercise:
                          "hidden=True also runs the cases the notebook does not show.")
         check.exercise = self  # type: ignore[attr-defined]
         return check
-
-
-class _watch_forbidden:
-    """Temporarily wrap forbidden NumPy functions to record whether the student called them."""
-
-    def __init__(self, names: Iterable[str]):
-        self.names = tuple(names)
-        self.used: list[str] = []
-        self._saved: dict[str, Any] = {}
-
-    def __enter__(self) -> list[str]:
-        for name in self.names:
-            original = getattr(np, name)
-            self._saved[name] = original
-
-            def spy(*a: Any, _name: str = name, _orig: Any = original, **k: Any) -> Any:
-                self.used.append(_name)
-                return _orig(*a, **k)
-
-            setattr(np, name, spy)
-        return self.used
-
-    def __exit__(self, *exc: Any) -> None:
-        for name, original in self._saved.items():
-            setattr(np, name, original)
 
 
 def seeded_data(seed: int, *shape: int, scale: float = 1.0) -> np.ndarray:

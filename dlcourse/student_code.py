@@ -1,13 +1,17 @@
-"""Where a student's code failed: the line of their own code, not of NumPy or of dlcourse.
+"""Watching a student's code run: where it failed, and which forbidden NumPy functions it called.
 
-Used by the checkers in the notebook (``dlcourse.checks.core``) and by the grader's verifier,
-which runs the student's functions outside the notebook and cannot import the checkers.
+Used by the checkers in the notebook (``dlcourse.checks.core``) and by the grader's verifier
+(``autograder.answer_runner``), which runs the student's functions outside the notebook, where the
+checkers are withheld.
 """
 from __future__ import annotations
 
 import os
 import sysconfig
 import traceback
+from typing import Any, Iterable
+
+import numpy as np
 
 #: the installed package; frames from files below it are ours, not the student's
 PACKAGE_DIR = os.path.dirname(os.path.realpath(__file__)) + os.sep
@@ -30,3 +34,31 @@ def student_frame(exc: BaseException, skip: tuple[str, ...] = ()) -> str | None:
     f = (own or frames)[-1]
     where = f"line {f.lineno}" + (f" of {f.name}" if f.name and f.name != "<module>" else "")
     return f"{where}: {f.line}" if f.line else where
+
+
+class watch_forbidden:
+    """Temporarily wrap forbidden NumPy functions (``np.tanh`` in "build tanh from np.exp") to
+    record whether the student's code called them: ``with watch_forbidden(["tanh"]) as used:``."""
+
+    def __init__(self, names: Iterable[str]):
+        self.names = tuple(names)
+        self.used: list[str] = []
+        self._saved: dict[str, Any] = {}
+
+    def __enter__(self) -> list[str]:
+        for name in self.names:
+            original = getattr(np, name, None)
+            if original is None:
+                continue
+            self._saved[name] = original
+
+            def spy(*a: Any, _name: str = name, _orig: Any = original, **k: Any) -> Any:
+                self.used.append(_name)
+                return _orig(*a, **k)
+
+            setattr(np, name, spy)
+        return self.used
+
+    def __exit__(self, *exc: Any) -> None:
+        for name, original in self._saved.items():
+            setattr(np, name, original)
