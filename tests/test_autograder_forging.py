@@ -301,3 +301,25 @@ def test_the_grading_seed_stays_in_the_state_file_only(graded):
     for path in (course / "autograded").rglob("*.ipynb"):
         assert str(SEED) not in path.read_text(), path
     assert os.stat(course / ".autograder").st_mode & 0o777 in (0o755, 0o700, 0o750)
+
+
+def test_verification_runs_the_same_on_a_dask_cluster(graded):
+    from distributed import LocalCluster
+
+    course, _, _ = graded
+    subset = ["ada", "lazy", "frame_peek"]
+    base = visible_base()
+    cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                           dashboard_address=None, host="127.0.0.1")
+    try:
+        on_dask, submissions = make_course(base)
+        submit(on_dask, submissions, {s: STUDENTS[s] for s in subset})
+        summary = grade(on_dask, submissions, "--seed", str(SEED),
+                        "--scheduler", cluster.scheduler_address)
+        assert "running on Dask scheduler" in summary
+        assert all_scores(on_dask, subset) == {s: all_scores(course, subset)[s] for s in subset}
+        flags = state(on_dask)["students"]["frame_peek"]["notebooks"][LESSON]["flags"]
+        assert any(f.startswith("sigmoid: its test cell passed in the notebook") for f in flags)
+    finally:
+        cluster.close()
+        shutil.rmtree(base, ignore_errors=True)

@@ -264,3 +264,14 @@ def test_the_digits_split_is_fixed_and_stratified():
     assert np.array_equal(again[0], X_train) and np.array_equal(again[3], y_test)
     other = load_digits_split(seed=1)
     assert not np.array_equal(other[3], y_test)
+
+
+def test_the_fast_digits_loader_gives_scikit_learns_arrays():
+    from sklearn.datasets import load_digits as sklearn_load_digits
+
+    from dlcourse.data.digits import load_digits
+
+    ours, theirs = load_digits(), sklearn_load_digits()
+    for name in ("data", "target", "images", "target_names"):
+        mine, reference = getattr(ours, name), getattr(theirs, name)
+        assert mine.dtype == reference.dtype and np.array_equal(mine, reference), name
