@@ -10,7 +10,10 @@ made one student at a time in this process:
    Each staged notebook is sanitized by nbgrader's own sanitize preprocessors (``ClearOutput``,
    ``DeduplicateIds``, ``OverwriteKernelspec``, ``OverwriteCells``, ``CheckCellMetadata``).
 2. **execute** (a worker, in parallel): ``autograder.execute.execute_notebook`` runs the sanitized
-   notebook in a sandbox, on a local thread pool or on a Dask cluster (``--scheduler``).
+   notebook in a sandbox, on a local thread pool or on a Dask cluster (``--scheduler``), then
+   verifies every auto-graded answer outside the student's kernel (``autograder.verification``:
+   the answer cells run again in a fresh sandboxed process, the checkers run here on plain data,
+   hidden inputs drawn from the grading seed kept in the state file).
 3. **record** (here, as each result arrives): ``nbgrader autograde`` runs for the student, in
    this process, with ``autograder.replay.ReplayExecute`` in place of ``Execute``: it takes the
    sandbox's outputs instead of running the code again. Then the student's entry of the state file
