@@ -35,8 +35,12 @@ from pathlib import Path
 from typing import Any, Callable
 
 import nbformat
+from nbgrader import utils
+
+from dlcourse.checks.core import Outcome, RemoteCallable
 
 from . import plaindata
+from .feedback import is_test_cell
 
 #: instructor cells the verifier runs before the answers (imports, data)
 SETUP_TAG = "setup"
@@ -55,7 +59,12 @@ def _strings(value: Any, limit: int = 5, length: int = 500) -> list[str]:
 
 
 class RunnerGone(Exception):
-    """The runner process ended, was stopped, or broke the protocol; the message says why."""
+    """The runner process ended, was stopped, or broke the protocol; the message says why.
+    ``timed_out``: it was stopped because a cell or a call ran past its time limit."""
+
+    def __init__(self, message: str, timed_out: bool = False):
+        super().__init__(message)
+        self.timed_out = timed_out
 
 
 class VerifierBroken(Exception):
@@ -76,13 +85,8 @@ def _nbgrader(cell) -> dict:
     return cell.get("metadata", {}).get("nbgrader", {})
 
 
-def is_test_cell(cell) -> bool:
-    meta = _nbgrader(cell)
-    return cell.cell_type == "code" and bool(meta.get("grade")) and not meta.get("solution")
-
-
 def is_answer_cell(cell) -> bool:
-    return cell.cell_type == "code" and bool(_nbgrader(cell).get("solution"))
+    return cell.cell_type == "code" and utils.is_solution(cell)
 
 
 def exercise_of(cell, exercises) -> str | None:
@@ -201,7 +205,7 @@ class RunnerProcess:
             message = self.messages.get(timeout=max(0.0, deadline - time.monotonic()))
         except queue.Empty:
             self.kill(f"{what} ran past its time limit")
-            raise RunnerGone(self.gone) from None
+            raise RunnerGone(self.gone, timed_out=True) from None
         if isinstance(message, RunnerGone):
             self.kill(str(message))
             raise message
@@ -365,17 +369,8 @@ def _write_back(original: Any, after: Any) -> Any:
     return original
 
 
-class RemoteFunction:
-    """The student's function as the checker sees it: every call runs in the runner.
-
-    A subclass of ``dlcourse.checks.core.RemoteCallable`` is made at first use (the checks are
-    imported lazily, so that this module stays light)."""
-
-    def __new__(cls, *args, **kwargs):
-        from dlcourse.checks.core import RemoteCallable
-        if not issubclass(cls, RemoteCallable):
-            cls = type("RemoteFunction", (cls, RemoteCallable), {})
-        return object.__new__(cls)
+class RemoteFunction(RemoteCallable):
+    """The student's function as the checker sees it: every call runs in the runner."""
 
     def __init__(self, session: Session, name: str, deadline: float, time_limit: float):
         self.session = session
@@ -386,8 +381,6 @@ class RemoteFunction:
         self.died: str | None = None
 
     def remote_call(self, args: tuple, kwargs: dict, forbidden: tuple[str, ...]):
-        from dlcourse.checks.core import Outcome
-
         if self.died is not None:
             return Outcome(error=ProcessDied(self.died))
         lent: dict[int, Callable] = {}
@@ -407,7 +400,7 @@ class RemoteFunction:
                     break
                 process.send(self._callback(reply, lent))
         except RunnerGone as gone:
-            timed_out = "time limit" in str(gone)
+            timed_out = gone.timed_out
             self.died = (f"it ran for more than {self.time_limit:g} s, the time limit of a test "
                          f"cell, and was stopped" if timed_out else
                          f"the process running your code ended while {self.name} ran (os._exit, "
@@ -434,8 +427,6 @@ class RemoteFunction:
                     "error": {"type": type(exc).__name__, "message": str(exc)[:1000]}}
 
     def _outcome(self, reply: dict, args: tuple, kwargs: dict):
-        from dlcourse.checks.core import Outcome
-
         outcome = Outcome()
         try:
             self.withheld += _strings(reply.get("withheld"))
