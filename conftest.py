@@ -3,12 +3,19 @@
 nbval runs each cell of each notebook in ``solutions/`` as a test item. A lesson must run top to
 bottom in under ``NOTEBOOK_BUDGET_S`` seconds on a laptop CPU; the cell that goes over the budget
 fails with the notebook's time so far, and the per-notebook times are printed at the end.
+Progress bars (``dlcourse.progress``) are turned off in the kernels the tests start.
 """
 from __future__ import annotations
 
+import os
 from collections import defaultdict
 
 import pytest
+
+from dlcourse.progress import ENV_PROGRESS
+
+# nbval's kernels inherit this: no progress-bar widgets in notebooks nobody watches
+os.environ[ENV_PROGRESS] = "off"
 
 NOTEBOOK_BUDGET_S = 60.0
 _elapsed: dict[str, float] = defaultdict(float)

@@ -181,6 +181,8 @@ class SandboxKernelManager(AsyncKernelManager):
     async def _async_launch_kernel(self, kernel_cmd, **kw):
         kw["stdout"] = subprocess.PIPE
         kw["stderr"] = subprocess.STDOUT
+        # nobody watches a grading kernel: the lessons' progress bars (dlcourse.progress) stay off
+        kw["env"] = {**(kw.get("env") or os.environ), "DLCOURSE_PROGRESS": "off"}
         await super()._async_launch_kernel(kernel_cmd, **kw)
         if self.on_launch is not None:
             self.on_launch(self.provisioner.process)

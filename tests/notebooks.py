@@ -11,13 +11,18 @@ SOLUTIONS = ROOT / "solutions"
 LESSONS = ROOT / "lessons"
 #: the lessons of the curriculum built so far, in order
 LESSON_IDS = ["01-neuron", "02-forward-propagation", "03-loss-functions", "04-backpropagation",
-              "05-xor-from-scratch"]
+              "05-xor-from-scratch", "06-network-types"]
 
 REGION = re.compile(r"### BEGIN (SOLUTION|HIDDEN TESTS)\n(.*?)### END \1", re.S)
 
 
 def notebooks(folder: Path) -> list[Path]:
     return sorted(p for p in folder.glob("*/*.ipynb") if ".ipynb_checkpoints" not in p.parts)
+
+
+def lesson_notebooks(lesson: str, folder: Path = SOLUTIONS) -> list[Path]:
+    """The notebooks of one assignment, in order (lesson 06 has three, the others one)."""
+    return sorted((folder / lesson).glob("*.ipynb"))
 
 
 def read(path: Path) -> nbformat.NotebookNode:

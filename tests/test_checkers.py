@@ -11,12 +11,18 @@ import pytest
 from dlcourse.checks import EXERCISES, CheckFailure
 from dlcourse.checks import activations, backprop, layers, losses
 from dlcourse.checks import training
+from dlcourse.checks import autoencoders, convolution, gans, rbf, recurrent
 
 from .corpus import activations as activations_corpus
 from .corpus import layers as layers_corpus
 from .corpus import losses as losses_corpus
 from .corpus import backprop as backprop_corpus
 from .corpus import training as training_corpus
+from .corpus import rbf as rbf_corpus
+from .corpus import convolution as convolution_corpus
+from .corpus import recurrent as recurrent_corpus
+from .corpus import autoencoders as autoencoders_corpus
+from .corpus import gans as gans_corpus
 from .corpus import checker, reference_answer, right_params, wrong_params
 
 pytestmark = pytest.mark.filterwarnings("error")
@@ -25,7 +31,9 @@ pytestmark = pytest.mark.filterwarnings("error")
 LESSONS = [(activations, activations_corpus), (layers, layers_corpus),
            (losses, losses_corpus),
            (backprop, backprop_corpus),
-           (training, training_corpus)]
+           (training, training_corpus),
+           (rbf, rbf_corpus), (convolution, convolution_corpus), (recurrent, recurrent_corpus),
+           (autoencoders, autoencoders_corpus), (gans, gans_corpus)]
 NAMES = [exercise.name for lesson, _ in LESSONS for exercise in lesson.EXERCISES]
 RIGHT = {name: impls for _, corpus in LESSONS for name, impls in corpus.RIGHT.items()}
 WRONG = [entry for _, corpus in LESSONS for entry in corpus.WRONG]
@@ -63,11 +71,11 @@ def test_a_known_mistake_is_rejected_with_its_helpful_message(name, answer, mess
 
 
 @pytest.mark.parametrize("name", NAMES)
-def test_the_corpus_holds_two_right_answers_and_five_mistakes(name):
+def test_the_corpus_holds_two_right_answers_and_six_mistakes(name):
     right = RIGHT.get(name, [])
     assert len(right) >= 2
     assert all(answer is not reference_answer(name) for answer in right)
-    assert sum(1 for exercise, _, _ in WRONG if exercise == name) >= 5
+    assert sum(1 for exercise, _, _ in WRONG if exercise == name) >= 6
 
 
 #: grading seeds other than the notebook's (0): the hidden inputs drawn from them must be fair too

@@ -206,16 +206,20 @@ def test_untouched_notebook_scores_zero(course, gradebook, lesson):
 
 @pytest.mark.parametrize("lesson", LESSON_IDS)
 def test_planted_bugs_cost_exactly_their_exercises(course, gradebook, lesson):
+    lost = {f"test_{name}" for name in BUGS[lesson]}
+    automatic = lost_points = 0.0
+    graded = set()
     for path in (SOLUTIONS / lesson).glob("*.ipynb"):
         expected = points(nbformat.read(path, 4))
-        lost = {f"test_{name}" for name in BUGS[lesson]}
         for grade_id, maximum in expected.items():
             if not grade_id.startswith("test_"):
                 continue
             grade = gradebook.find_grade(grade_id, path.stem, lesson, "bugsy")
             assert grade.auto_score == (0 if grade_id in lost else maximum), grade_id
-    automatic = sum(p for g, p in expected.items() if g.startswith("test_"))
-    lost_points = sum(expected[f"test_{name}"] for name in BUGS[lesson])
+            graded.add(grade_id)
+            automatic += maximum
+            lost_points += maximum if grade_id in lost else 0.0
+    assert lost <= graded, "a planted bug in an exercise the lesson does not grade"
     assert gradebook.find_submission(lesson, "bugsy").score == automatic - lost_points
 
 

@@ -10,14 +10,15 @@ from autograder.lessons import assignments, generate
 from dlcourse.checks import EXERCISES
 
 from .notebooks import (LESSON_IDS, LESSONS, ROOT, SOLUTIONS, is_answer, is_free_text, is_test,
-                        nbgrader, notebooks, read, secret_texts)
+                        lesson_notebooks, nbgrader, notebooks, read, secret_texts)
 
 
 def test_every_curriculum_lesson_has_a_solution_and_a_student_version():
     assert assignments() == LESSON_IDS
     for lesson in LESSON_IDS:
-        assert (SOLUTIONS / lesson / f"{lesson}.ipynb").is_file()
-        assert (LESSONS / lesson / f"{lesson}.ipynb").is_file()
+        solutions = [p.name for p in lesson_notebooks(lesson)]
+        assert solutions and all(name.startswith(lesson[:2]) for name in solutions), solutions
+        assert [p.name for p in lesson_notebooks(lesson, LESSONS)] == solutions
 
 
 @pytest.fixture(scope="module")
@@ -39,7 +40,7 @@ def test_lessons_are_exactly_what_nbgrader_generates_from_solutions(regenerated)
             f"{checked_in} differs from what solutions/ generates: run `make lessons`"
 
 
-@pytest.mark.parametrize("solution", notebooks(SOLUTIONS), ids=lambda p: p.parent.name)
+@pytest.mark.parametrize("solution", notebooks(SOLUTIONS), ids=lambda p: p.stem)
 def test_no_solution_hidden_test_or_mark_scheme_reaches_students(solution):
     secrets = secret_texts(read(solution))
     assert secrets, "a solution notebook without solutions?"
@@ -85,7 +86,7 @@ def test_every_exercise_has_one_answer_cell_with_its_checker_right_after():
     assert sorted(seen) == sorted(EXERCISES), "exercises with a checker but no notebook cell"
 
 
-@pytest.mark.parametrize("solution", notebooks(SOLUTIONS), ids=lambda p: p.parent.name)
+@pytest.mark.parametrize("solution", notebooks(SOLUTIONS), ids=lambda p: p.stem)
 def test_free_text_questions_carry_a_mark_scheme(solution):
     questions = [c for c in read(solution).cells if is_free_text(c)]
     assert questions, "each lesson asks at least one free-text question"
@@ -94,10 +95,29 @@ def test_free_text_questions_carry_a_mark_scheme(solution):
         assert nbgrader(cell)["points"] > 0
 
 
-@pytest.mark.parametrize("solution", notebooks(SOLUTIONS), ids=lambda p: p.parent.name)
+@pytest.mark.parametrize("solution", notebooks(SOLUTIONS), ids=lambda p: p.stem)
 def test_a_lesson_opens_with_its_goals_and_ends_with_a_recap(solution):
     cells = read(solution).cells
     assert cells[0].cell_type == "markdown" and cells[0].source.startswith("# ")
     assert "learn" in cells[0].source.lower()
     closing = "\n".join(c.source for c in cells[-3:] if c.cell_type == "markdown")
     assert "recap" in closing.lower()
+
+
+def test_cells_tagged_gpu_skip_themselves_without_a_gpu():
+    tagged = [(path.name, cell) for path in notebooks(SOLUTIONS) for cell in read(path).cells
+              if "gpu" in cell.metadata.get("tags", [])]
+    for name, cell in tagged:
+        assert cell.cell_type == "code" and not nbgrader(cell).get("grade"), name
+        first = next(line for line in cell.source.splitlines()
+                     if line.strip() and not line.lstrip().startswith("#"))
+        assert re.match(r"if not skip_without_gpu\(.+\):$", first), (name, first)
+
+
+def test_setup_cells_hold_no_framework_or_plotting():
+    # the grader runs the cells tagged `setup` again to verify answers: they must stay light
+    for path in notebooks(SOLUTIONS):
+        for cell in read(path).cells:
+            if "setup" in cell.metadata.get("tags", []):
+                for heavy in ("import torch", "import tensorflow", "matplotlib", "plt."):
+                    assert heavy not in cell.source, (path.name, heavy)

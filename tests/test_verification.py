@@ -16,7 +16,7 @@ import pytest
 from autograder import execute, reference_view, verification
 from dlcourse.checks import EXERCISES
 
-from .notebooks import LESSON_IDS, LESSONS, SOLUTIONS, is_test, nbgrader
+from .notebooks import LESSON_IDS, LESSONS, SOLUTIONS, is_test, lesson_notebooks, nbgrader
 from .test_grading import BUGS, answers_from_solution, fill_in
 
 SEED = 7
@@ -42,41 +42,49 @@ def verify(nb, source, time_limit: float = 60.0, seed: int = SEED) -> dict[str, 
     return {v["name"]: v for v in verdicts.values()}
 
 
-def lesson(lesson_id: str) -> tuple[nbformat.NotebookNode, nbformat.NotebookNode]:
-    """(solution notebook, released student notebook)."""
-    return (nbformat.read(SOLUTIONS / lesson_id / f"{lesson_id}.ipynb", 4),
-            nbformat.read(LESSONS / lesson_id / f"{lesson_id}.ipynb", 4))
+def notebook_pair(lesson_id: str, name: str | None = None) -> tuple[nbformat.NotebookNode,
+                                                                    nbformat.NotebookNode]:
+    """(solution notebook, released student notebook) of a lesson (``name``: which of its
+    notebooks, for a lesson of several)."""
+    name = name or f"{lesson_id}.ipynb"
+    return (nbformat.read(SOLUTIONS / lesson_id / name, 4),
+            nbformat.read(LESSONS / lesson_id / name, 4))
+
+
+#: every notebook of every lesson, as (lesson id, notebook file name)
+NOTEBOOKS = [(lesson_id, path.name) for lesson_id in LESSON_IDS
+             for path in lesson_notebooks(lesson_id)]
 
 
 def test_every_exercise_has_exactly_one_verifiable_test_cell():
     found = []
-    for lesson_id in LESSON_IDS:
-        solution, _ = lesson(lesson_id)
+    for lesson_id, name in NOTEBOOKS:
+        solution, _ = notebook_pair(lesson_id, name)
         plan = verification.plan(solution, solution, EXERCISES)
         found += list(plan["tests"].values())
         for cell in solution.cells:
             if is_test(cell):
                 assert verification.exercise_of(cell, EXERCISES), \
-                    f"{lesson_id}: test cell {nbgrader(cell)['grade_id']} checks no exercise"
+                    f"{name}: test cell {nbgrader(cell)['grade_id']} checks no exercise"
         assert set(plan["tests"].values()) <= set(plan["answers"])
     assert sorted(found) == sorted(EXERCISES)
 
 
-@pytest.mark.parametrize("lesson_id", LESSON_IDS)
-def test_every_exercise_of_the_lesson_is_verified_outside_the_kernel(lesson_id):
-    solution, released = lesson(lesson_id)
+@pytest.mark.parametrize("lesson_id, name", NOTEBOOKS, ids=[n for _, n in NOTEBOOKS])
+def test_every_exercise_of_the_lesson_is_verified_outside_the_kernel(lesson_id, name):
+    solution, released = notebook_pair(lesson_id, name)
     answers = answers_from_solution(solution)
     right = verify(fill_in(released, answers), solution)
     assert right and all(v["passed"] for v in right.values()), \
         {n: v["message"] for n, v in right.items() if not v["passed"]}
 
     buggy = verify(fill_in(released, {**answers, **BUGS[lesson_id]}), solution)
-    failed = {name for name, v in buggy.items() if not v["passed"]}
-    assert failed == {name for name in BUGS[lesson_id] if name in EXERCISES}
+    failed = {n for n, v in buggy.items() if not v["passed"]}
+    assert failed == {n for n in BUGS[lesson_id] if n in EXERCISES and n in right}
 
 
 def test_an_unanswered_notebook_fails_every_exercise_with_the_checkers_message():
-    solution, released = lesson("01-neuron")
+    solution, released = notebook_pair("01-neuron")
     verdicts = verify(released, solution)
     assert set(verdicts) == {"weighted_sum", "sigmoid", "relu", "tanh", "softmax", "neuron"}
     for name, verdict in verdicts.items():
@@ -86,7 +94,7 @@ def test_an_unanswered_notebook_fails_every_exercise_with_the_checkers_message()
 
 
 def answered(changes: dict[str, str]) -> tuple[nbformat.NotebookNode, nbformat.NotebookNode]:
-    solution, released = lesson("01-neuron")
+    solution, released = notebook_pair("01-neuron")
     return fill_in(released, {**answers_from_solution(solution), **changes}), solution
 
 
@@ -153,7 +161,7 @@ def test_the_reference_is_withheld_by_every_route():
 
 def test_other_lessons_references_stay_available():
     # lesson 04 gives its students lesson 01's functions and ACTIVATIONS
-    solution, released = lesson("04-backpropagation")
+    solution, released = notebook_pair("04-backpropagation")
     nb = fill_in(released, {**answers_from_solution(solution), "relu_derivative": (
         "from dlcourse.reference import ACTIVATIONS\n"
         "def relu_derivative(z):\n"

@@ -13,9 +13,15 @@ from . import activations as _activations
 from . import losses as _losses
 from . import backprop as _backprop
 from . import training as _training
+from . import rbf as _rbf
+from . import convolution as _convolution
+from . import recurrent as _recurrent
+from . import autoencoders as _autoencoders
+from . import gans as _gans
 from .core import CheckFailure, Exercise
 
-_TOPIC_MODULES = (_activations, _layers, _losses, _backprop, _training)
+_TOPIC_MODULES = (_activations, _layers, _losses, _backprop, _training, _rbf, _convolution,
+                  _recurrent, _autoencoders, _gans)
 
 #: every graded exercise, by name
 EXERCISES: dict[str, Exercise] = {ex.name: ex for module in _TOPIC_MODULES
@@ -61,5 +67,19 @@ check_train_xor = _training.TRAIN_XOR.checker()
 check_predict = _training.PREDICT.checker()
 check_perceptron_train = _training.PERCEPTRON_TRAIN.checker()
 check_train_digits_mlp = _training.TRAIN_DIGITS_MLP.checker()
+
+# Lesson 06: the network zoo (06a feed-forward, RBF and CNN; 06b recurrent; 06c autoencoders, GAN)
+check_rbf_features = _rbf.RBF_FEATURES.checker()
+check_conv2d = _convolution.CONV2D.checker()
+check_max_pool2d = _convolution.MAX_POOL2D.checker()
+check_rnn_cell_forward = _recurrent.RNN_CELL_FORWARD.checker()
+check_lstm_cell_forward = _recurrent.LSTM_CELL_FORWARD.checker()
+check_gru_cell_forward = _recurrent.GRU_CELL_FORWARD.checker()
+check_add_noise = _autoencoders.ADD_NOISE.checker()
+check_sparsity_penalty = _autoencoders.SPARSITY_PENALTY.checker()
+check_reparameterize = _autoencoders.REPARAMETERIZE.checker()
+check_vae_kl = _autoencoders.VAE_KL.checker()
+check_discriminator_loss = _gans.DISCRIMINATOR_LOSS.checker()
+check_generator_loss = _gans.GENERATOR_LOSS.checker()
 
 __all__ = ["EXERCISES", "TOPICS", "CheckFailure", "Exercise"] + [n for n in dir() if n.startswith("check_")]

@@ -10,6 +10,11 @@ from .backprop import (backward, dense_backward, gradient_descent_step,
                        numerical_gradient, relu_derivative, sigmoid_derivative)
 from .training import (predict, predict_digits, perceptron_train, train_digits_mlp,
                        train_xor)
+from .rbf import rbf_features
+from .convolution import conv2d, max_pool2d
+from .recurrent import gru_cell_forward, lstm_cell_forward, rnn_cell_forward
+from .autoencoders import add_noise, reparameterize, sparsity_penalty, vae_kl
+from .gans import discriminator_loss, generator_loss
 
 __all__ = [
     "count_params", "dense_forward", "forward", "init_params",
@@ -18,4 +23,8 @@ __all__ = [
     "ACTIVATIONS", "backward", "dense_backward", "gradient_descent_step", "numerical_gradient",
     "relu_derivative", "sigmoid_derivative",
     "predict", "predict_digits", "perceptron_train", "train_digits_mlp", "train_xor",
+    "rbf_features", "conv2d", "max_pool2d",
+    "rnn_cell_forward", "lstm_cell_forward", "gru_cell_forward",
+    "add_noise", "sparsity_penalty", "reparameterize", "vae_kl",
+    "discriminator_loss", "generator_loss",
 ]
