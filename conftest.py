@@ -14,8 +14,11 @@ import pytest
 
 from dlcourse.progress import ENV_PROGRESS
 
-# nbval's kernels inherit this: no progress-bar widgets in notebooks nobody watches
+# nbval's kernels inherit these: no progress-bar widgets in notebooks nobody watches, and one
+# OpenMP thread for PyTorch: on a 2-core machine with anything else running, a second spinning
+# thread makes the lessons' tiny models 10 to 50 times slower.
 os.environ[ENV_PROGRESS] = "off"
+os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 NOTEBOOK_BUDGET_S = 60.0
 _elapsed: dict[str, float] = defaultdict(float)

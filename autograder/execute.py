@@ -181,8 +181,13 @@ class SandboxKernelManager(AsyncKernelManager):
     async def _async_launch_kernel(self, kernel_cmd, **kw):
         kw["stdout"] = subprocess.PIPE
         kw["stderr"] = subprocess.STDOUT
-        # nobody watches a grading kernel: the lessons' progress bars (dlcourse.progress) stay off
-        kw["env"] = {**(kw.get("env") or os.environ), "DLCOURSE_PROGRESS": "off"}
+        # nobody watches a grading kernel: the lessons' progress bars (dlcourse.progress) stay
+        # off; and kernels run side by side, one OpenMP thread each (spinning threads fighting
+        # over the cores make small PyTorch models many times slower)
+        env = dict(kw.get("env") or os.environ)
+        env["DLCOURSE_PROGRESS"] = "off"
+        env.setdefault("OMP_NUM_THREADS", "1")
+        kw["env"] = env
         await super()._async_launch_kernel(kernel_cmd, **kw)
         if self.on_launch is not None:
             self.on_launch(self.provisioner.process)

@@ -38,7 +38,8 @@ def describe_device(device=None) -> str:
     device = pick_device() if device is None else torch.device(device)
     if device.type == "cuda":
         return f"training on the GPU: {torch.cuda.get_device_name(device)}"
-    return f"training on the CPU ({torch.get_num_threads()} threads); no GPU found"
+    threads = torch.get_num_threads()
+    return f"training on the CPU ({threads} thread{'s' if threads != 1 else ''}); no GPU found"
 
 
 def skip_without_gpu(what: str) -> bool:

@@ -95,6 +95,46 @@ BUGS = {
             "        errors.append(wrong)\n"
             "    return w, b, errors\n"),
     },
+    "06-network-types": {  # two bugs in each of its three notebooks
+        "rbf_features": (  # the distance, not its square
+            "def rbf_features(X, centers, gamma):\n"
+            "    diff = np.asarray(X, dtype=float)[:, None, :] - np.asarray(centers, dtype=float)[None]\n"
+            "    return np.exp(-gamma * np.linalg.norm(diff, axis=-1))\n"),
+        "conv2d": (  # a true convolution: the kernel flipped
+            "def conv2d(x, kernel, stride=1, padding=0):\n"
+            "    kernel = np.asarray(kernel, dtype=float)[:, :, ::-1, ::-1]\n"
+            "    xp = np.pad(np.asarray(x, dtype=float), ((0, 0), (0, 0), (padding, padding), (padding, padding)))\n"
+            "    N, C_in, H, W = xp.shape\n"
+            "    C_out, _, kH, kW = kernel.shape\n"
+            "    H_out, W_out = (H - kH) // stride + 1, (W - kW) // stride + 1\n"
+            "    out = np.zeros((N, C_out, H_out, W_out))\n"
+            "    for i in range(H_out):\n"
+            "        for j in range(W_out):\n"
+            "            window = xp[:, :, i * stride:i * stride + kH, j * stride:j * stride + kW]\n"
+            "            out[:, :, i, j] = np.tensordot(window, kernel, axes=([1, 2, 3], [1, 2, 3]))\n"
+            "    return out\n"),
+        "lstm_cell_forward": (  # the gate order of many tutorials, not PyTorch's i, f, g, o
+            "def lstm_cell_forward(x_t, h_prev, c_prev, Wx, Wh, b):\n"
+            "    z = x_t @ Wx + h_prev @ Wh + b\n"
+            "    i, f, o, g = np.split(z, 4, axis=1)\n"
+            "    c_t = sigmoid(f) * c_prev + sigmoid(i) * np.tanh(g)\n"
+            "    return sigmoid(o) * np.tanh(c_t), c_t\n"),
+        "gru_cell_forward": (  # the reset gate applied before the matrix product
+            "def gru_cell_forward(x_t, h_prev, Wx, Wh, bx, bh):\n"
+            "    H = h_prev.shape[1]\n"
+            "    a_r, a_z, a_n = np.split(x_t @ Wx + bx, 3, axis=1)\n"
+            "    u_r, u_z, _ = np.split(h_prev @ Wh + bh, 3, axis=1)\n"
+            "    r, z = sigmoid(a_r + u_r), sigmoid(a_z + u_z)\n"
+            "    n = np.tanh(a_n + (r * h_prev) @ Wh[:, 2 * H:] + bh[:, 2 * H:])\n"
+            "    return (1 - z) * n + z * h_prev\n"),
+        "vae_kl": (  # summed over the samples instead of averaged
+            "def vae_kl(mu, logvar):\n"
+            "    return -0.5 * np.sum(1 + logvar - mu ** 2 - np.exp(logvar))\n"),
+        "discriminator_loss": (  # np.log of a sigmoid: -inf for confident logits
+            "def discriminator_loss(d_real, d_fake):\n"
+            "    p_real, p_fake = 1 / (1 + np.exp(-d_real)), 1 / (1 + np.exp(-d_fake))\n"
+            "    return -np.mean(np.log(p_real)) - np.mean(np.log(1 - p_fake))\n"),
+    },
 }
 
 SOLUTION_MARKERS = re.compile(r"^[ \t]*### (BEGIN|END) SOLUTION[ \t]*\n", re.M)

@@ -105,4 +105,5 @@ def plot_network_chart(highlight: Iterable[str] = (), *, ncols: int = 5):
                  (f" — this notebook: {', '.join(sorted(highlight, key=names.index))}"
                   if highlight else ""), fontsize=12)
     fig.tight_layout(rect=(0, 0.06, 1, 0.96))
+    plt.close(fig)  # shown once, as the cell's result, not again by the inline backend
     return fig
