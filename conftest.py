@@ -12,6 +12,7 @@ from collections import defaultdict
 
 import pytest
 
+from dlcourse.frameworks import quiet_environment
 from dlcourse.progress import ENV_PROGRESS
 
 # nbval's kernels inherit these: no progress-bar widgets in notebooks nobody watches, and one
@@ -19,6 +20,7 @@ from dlcourse.progress import ENV_PROGRESS
 # thread makes the lessons' tiny models 10 to 50 times slower.
 os.environ[ENV_PROGRESS] = "off"
 os.environ.setdefault("OMP_NUM_THREADS", "1")
+quiet_environment()  # TensorFlow's start-up lines stay out of the kernels' outputs
 
 NOTEBOOK_BUDGET_S = 60.0
 _elapsed: dict[str, float] = defaultdict(float)

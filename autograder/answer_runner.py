@@ -16,8 +16,9 @@ Requests (one answer each)::
 
     {"op": "run", "source": "<a cell>"}            -> {"error": null | {"type", "message"}, "withheld": [...]}
     {"op": "capture", "name": "sigmoid"}          -> {"kind": "function" | "value" | "missing", "value": ...}
-    {"op": "call", "name", "args", "kwargs", "forbidden": [...]}
+    {"op": "call", "name", "args", "kwargs", "forbidden": [...], "probe": null | "dlcourse.probes.m:f"}
         -> {"value", "args", "kwargs", "error", "warnings", "used", "withheld"}
+        with a probe, the call is probe(<the captured object>, *args, **kwargs) (dlcourse.probes)
         while the call runs, a function the grader lent (an activation, the ``f`` of
         ``numerical_gradient``) sends {"op": "callback", "handle", "args", "kwargs"} and waits
         for {"op": "callback_result", "value" | "error"}.
@@ -149,7 +150,7 @@ class Runner:
             return {"kind": "missing"}
         value = self.shell.user_ns[name]
         self.captured[name] = value
-        if callable(value) and not isinstance(value, type):
+        if callable(value):  # a function, or a class (an nn.Module, a Value) that a probe drives
             return {"kind": "function"}
         return {"kind": "value", "value": self.plaindata.encode(value)}
 
@@ -162,6 +163,16 @@ class Runner:
             return {"error": {"type": "NameError", "base": "NameError",
                               "message": f"name '{name}' is not defined", "where": None}}
         fn = self.captured[name]
+        probe = request.get("probe")
+        if probe is not None:
+            from dlcourse.probes import bind
+
+            try:
+                fn = bind(str(probe), fn)
+            except Exception as exc:  # a broken view of the package: the grader's problem
+                return {"error": {"type": "ProbeError", "base": "Exception",
+                                  "message": f"the probe {probe!r} is not available: {exc}",
+                                  "where": None}}
         args = pd.decode(request.get("args", {"$tuple": []}), self._lent)
         kwargs = pd.decode(request.get("kwargs", {"$dict": []}), self._lent)
         self._hits()

@@ -48,6 +48,8 @@ from nbformat.notebooknode import NotebookNode
 from nbgrader.preprocessors import Execute
 from traitlets import Any, Integer, List
 
+from dlcourse.frameworks import quiet_environment
+
 SLOT_UID_BASE = 61000
 MAX_SLOTS = 1000
 SAMPLE_S = 0.2
@@ -187,6 +189,7 @@ class SandboxKernelManager(AsyncKernelManager):
         env = dict(kw.get("env") or os.environ)
         env["DLCOURSE_PROGRESS"] = "off"
         env.setdefault("OMP_NUM_THREADS", "1")
+        quiet_environment(env)  # TensorFlow's start-up log lines: noise in a graded notebook
         kw["env"] = env
         await super()._async_launch_kernel(kernel_cmd, **kw)
         if self.on_launch is not None:

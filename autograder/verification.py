@@ -380,7 +380,8 @@ class RemoteFunction(RemoteCallable):
         self.withheld: list[str] = []
         self.died: str | None = None
 
-    def remote_call(self, args: tuple, kwargs: dict, forbidden: tuple[str, ...]):
+    def remote_call(self, args: tuple, kwargs: dict, forbidden: tuple[str, ...],
+                    probe: str | None = None):
         if self.died is not None:
             return Outcome(error=ProcessDied(self.died))
         lent: dict[int, Callable] = {}
@@ -393,7 +394,7 @@ class RemoteFunction(RemoteCallable):
             process.send({"op": "call", "name": self.name,
                           "args": plaindata.encode(tuple(args), lend),
                           "kwargs": plaindata.encode(dict(kwargs), lend),
-                          "forbidden": list(forbidden)})
+                          "forbidden": list(forbidden), "probe": probe})
             while True:
                 reply = process.receive(self.deadline, f"{self.name}(...)")
                 if reply.get("op") != "callback":

@@ -12,6 +12,7 @@ from dlcourse.checks import EXERCISES, CheckFailure
 from dlcourse.checks import activations, backprop, layers, losses
 from dlcourse.checks import training
 from dlcourse.checks import autoencoders, convolution, gans, rbf, recurrent
+from dlcourse.checks import autodiff, frameworks
 
 from .corpus import activations as activations_corpus
 from .corpus import layers as layers_corpus
@@ -23,6 +24,8 @@ from .corpus import convolution as convolution_corpus
 from .corpus import recurrent as recurrent_corpus
 from .corpus import autoencoders as autoencoders_corpus
 from .corpus import gans as gans_corpus
+from .corpus import frameworks as frameworks_corpus
+from .corpus import autodiff as autodiff_corpus
 from .corpus import checker, reference_answer, right_params, wrong_params
 
 pytestmark = pytest.mark.filterwarnings("error")
@@ -33,7 +36,8 @@ LESSONS = [(activations, activations_corpus), (layers, layers_corpus),
            (backprop, backprop_corpus),
            (training, training_corpus),
            (rbf, rbf_corpus), (convolution, convolution_corpus), (recurrent, recurrent_corpus),
-           (autoencoders, autoencoders_corpus), (gans, gans_corpus)]
+           (autoencoders, autoencoders_corpus), (gans, gans_corpus),
+           (frameworks, frameworks_corpus), (autodiff, autodiff_corpus)]
 NAMES = [exercise.name for lesson, _ in LESSONS for exercise in lesson.EXERCISES]
 RIGHT = {name: impls for _, corpus in LESSONS for name, impls in corpus.RIGHT.items()}
 WRONG = [entry for _, corpus in LESSONS for entry in corpus.WRONG]

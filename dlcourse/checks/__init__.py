@@ -18,10 +18,12 @@ from . import convolution as _convolution
 from . import recurrent as _recurrent
 from . import autoencoders as _autoencoders
 from . import gans as _gans
+from . import frameworks as _frameworks
+from . import autodiff as _autodiff
 from .core import CheckFailure, Exercise
 
 _TOPIC_MODULES = (_activations, _layers, _losses, _backprop, _training, _rbf, _convolution,
-                  _recurrent, _autoencoders, _gans)
+                  _recurrent, _autoencoders, _gans, _frameworks, _autodiff)
 
 #: every graded exercise, by name
 EXERCISES: dict[str, Exercise] = {ex.name: ex for module in _TOPIC_MODULES
@@ -81,5 +83,13 @@ check_reparameterize = _autoencoders.REPARAMETERIZE.checker()
 check_vae_kl = _autoencoders.VAE_KL.checker()
 check_discriminator_loss = _gans.DISCRIMINATOR_LOSS.checker()
 check_generator_loss = _gans.GENERATOR_LOSS.checker()
+
+# Lesson 08: the frameworks (08a PyTorch, Keras, JAX, export; 08b computation graphs)
+check_TorchNet = _frameworks.TORCH_NET.checker()
+check_build_keras_model = _frameworks.BUILD_KERAS_MODEL.checker()
+check_jax_forward = _frameworks.JAX_FORWARD.checker()
+check_copy_torch_to_keras = _frameworks.COPY_TORCH_TO_KERAS.checker()
+check_framework_for = _frameworks.FRAMEWORK_FOR.checker()
+check_Value = _autodiff.VALUE.checker()
 
 __all__ = ["EXERCISES", "TOPICS", "CheckFailure", "Exercise"] + [n for n in dir() if n.startswith("check_")]

@@ -248,11 +248,13 @@ class RemoteCallable:
     """The student's function living in another process (the grader's verifier).
 
     :func:`call_student` hands such a function the call whole, ``remote_call(args, kwargs,
-    forbidden)``, and gets back an :class:`Outcome`: the exceptions, warnings and stderr text are
-    caught where the student's code runs, and the arguments come back as that code left them.
+    forbidden, probe)``, and gets back an :class:`Outcome`: the exceptions, warnings and stderr
+    text are caught where the student's code runs, and the arguments come back as that code left
+    them. ``probe`` (see :mod:`dlcourse.probes`) is run there too, on the student's object.
     """
 
-    def remote_call(self, args: tuple, kwargs: dict, forbidden: tuple[str, ...]) -> Outcome:
+    def remote_call(self, args: tuple, kwargs: dict, forbidden: tuple[str, ...],
+                    probe: str | None = None) -> Outcome:
         raise NotImplementedError
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
@@ -263,16 +265,21 @@ class RemoteCallable:
 
 
 def call_student(fn: Callable[..., Any], args: tuple, kwargs: dict,
-                 forbidden: Iterable[str] = ()) -> Outcome:
+                 forbidden: Iterable[str] = (), probe: str | None = None) -> Outcome:
     """Call ``fn`` catching its exceptions, warnings and stderr text, and noting which of the
-    ``forbidden`` NumPy functions it called.
+    ``forbidden`` NumPy functions it called. With a ``probe`` (:mod:`dlcourse.probes`), call
+    ``probe(fn, *args, **kwargs)`` instead: the probe drives a framework object for the checker.
 
     nbgrader scores a test cell 0 when anything reaches stderr, so what the student's code writes
     there (a progress bar, a debug print to sys.stderr) is kept in ``Outcome.stderr`` instead.
     ``args`` and ``kwargs`` are passed as they are: the caller sees what the function did to them.
     """
     if isinstance(fn, RemoteCallable):
-        return fn.remote_call(args, kwargs, tuple(forbidden))
+        return fn.remote_call(args, kwargs, tuple(forbidden), probe)
+    if probe is not None:
+        from ..probes import bind
+
+        fn = bind(probe, fn)
     out = Outcome()
     err = io.StringIO()
     with warnings.catch_warnings(record=True) as caught, contextlib.redirect_stderr(err), \
@@ -452,6 +459,9 @@ class Exercise:
     forbidden: tuple[str, ...] = ()
     #: ``True`` when the answer is a value (``q3_output_shape = ...``), not a function.
     is_value: bool = False
+    #: ``"dlcourse.probes.<module>:<function>"`` when the answer is a framework object: each case
+    #: calls ``probe(answer, *args, **kwargs)``, which returns plain data (see dlcourse.probes)
+    probe: str | None = None
     # The cases drawn for a (hidden, seed) and the reference's result on each: a grader checks
     # hundreds of students on the same draws, and a reference may take a second (train_xor).
     _drawn: dict = field(default_factory=dict, init=False, repr=False, compare=False)
@@ -525,7 +535,7 @@ class Exercise:
             problem = self._compare(expected, fn, case)
             return self._format(case, problem, None, hint=self._hint(case, fn))
         args, kwargs = copy.deepcopy(case.args), copy.deepcopy(case.kwargs)
-        outcome = call_student(fn, args, kwargs, self.forbidden)
+        outcome = call_student(fn, args, kwargs, self.forbidden, self.probe)
         call = describe_call(self.name, self.params, case)
         if outcome.error is not None:
             text, hint = error_message(self.name, outcome)
