@@ -249,6 +249,9 @@ def main(argv: list[str] | None = None) -> None:
         sys.path.remove(package_parent)
     if args.view:
         sys.path.insert(0, args.view)
+    from dlcourse.frameworks import quiet_environment
+
+    quiet_environment()  # an answer cell's `import keras` loads TensorFlow without its log lines
     runner = Runner(requests, replies)
     sys.path.insert(0, os.getcwd())  # like a kernel: the student's own modules import
     runner.plaindata.write_message(replies, {"op": "ready"})

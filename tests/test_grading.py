@@ -135,6 +135,29 @@ BUGS = {
             "    p_real, p_fake = 1 / (1 + np.exp(-d_real)), 1 / (1 + np.exp(-d_fake))\n"
             "    return -np.mean(np.log(p_real)) - np.mean(np.log(1 - p_fake))\n"),
     },
+    "08-frameworks": {
+        "copy_torch_to_keras": (  # the kernels are copied, the biases are not
+            "import keras\n"
+            "from torch import nn\n"
+            "\n"
+            "\n"
+            "def copy_torch_to_keras(torch_model, keras_model):\n"
+            "    linears = [m for m in torch_model.modules() if isinstance(m, nn.Linear)]\n"
+            "    denses = [layer for layer in keras_model.layers if isinstance(layer, keras.layers.Dense)]\n"
+            "    for linear, dense in zip(linears, denses):\n"
+            "        dense.kernel.assign(linear.weight.detach().numpy().T)\n"
+            "    return keras_model\n"),
+        "framework_for": (  # the rows of the handout's table in order, not the rule's priority
+            "def framework_for(needs):\n"
+            "    table = [('prototype', 'keras'), ('custom_training', 'pytorch'),\n"
+            "             ('research', 'pytorch'), ('deploy_mobile', 'tensorflow'),\n"
+            "             ('beginner', 'keras'), ('modular_pipeline', 'pytorch'),\n"
+            "             ('fast_math', 'jax')]\n"
+            "    for need, framework in table:\n"
+            "        if need in needs:\n"
+            "            return framework\n"
+            "    return 'pytorch'\n"),
+    },
 }
 
 SOLUTION_MARKERS = re.compile(r"^[ \t]*### (BEGIN|END) SOLUTION[ \t]*\n", re.M)

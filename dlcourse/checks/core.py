@@ -537,6 +537,8 @@ class Exercise:
         args, kwargs = copy.deepcopy(case.args), copy.deepcopy(case.kwargs)
         outcome = call_student(fn, args, kwargs, self.forbidden, self.probe)
         call = describe_call(self.name, self.params, case)
+        if self.probe is not None:  # the answer is an object the checker builds and runs
+            call = call.replace(f"{self.name}(", f"{self.name}, built and run by the checker on (", 1)
         if outcome.error is not None:
             text, hint = error_message(self.name, outcome)
             return self._format(case, text, call, hint=hint)
