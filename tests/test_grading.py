@@ -28,6 +28,89 @@ from .notebooks import LESSON_IDS, ROOT, SOLUTIONS, is_answer, is_free_text, is_
 
 STUDENTS = ["ada", "blank", "bugsy"]
 
+#: lesson 08b's Value with its gradients assigned (=), not accumulated (+=): a Value used twice
+#: keeps only its last contribution
+VALUE_ASSIGNING_GRADS = """\
+import math
+
+
+class Value:
+    def __init__(self, data, _children=(), _op=""):
+        self.data = float(data)
+        self.grad = 0.0
+        self._prev = tuple(_children)
+        self._backward = lambda: None
+
+    def __add__(self, other):
+        other = other if isinstance(other, Value) else Value(other)
+        out = Value(self.data + other.data, (self, other))
+        def _backward():
+            self.grad = out.grad             # overwrites: a Value used twice loses a contribution
+            other.grad = out.grad
+        out._backward = _backward
+        return out
+
+    def __mul__(self, other):
+        other = other if isinstance(other, Value) else Value(other)
+        out = Value(self.data * other.data, (self, other))
+        def _backward():
+            self.grad = other.data * out.grad
+            other.grad = self.data * out.grad
+        out._backward = _backward
+        return out
+
+    def __pow__(self, n):
+        out = Value(self.data ** n, (self,))
+        def _backward():
+            self.grad += n * self.data ** (n - 1) * out.grad
+        out._backward = _backward
+        return out
+
+    def __neg__(self):
+        return self * -1
+
+    def __sub__(self, other):
+        return self + (-other)
+
+    def __radd__(self, other):
+        return self + other
+
+    def __rmul__(self, other):
+        return self * other
+
+    def __rsub__(self, other):
+        return Value(other) - self
+
+    def sigmoid(self):
+        s = 1 / (1 + math.exp(-self.data))
+        out = Value(s, (self,))
+        def _backward():
+            self.grad += s * (1 - s) * out.grad
+        out._backward = _backward
+        return out
+
+    def tanh(self):
+        t = math.tanh(self.data)
+        out = Value(t, (self,))
+        def _backward():
+            self.grad += (1 - t ** 2) * out.grad
+        out._backward = _backward
+        return out
+
+    def backward(self):
+        topo, visited = [], set()
+        def build(v):
+            if v not in visited:
+                visited.add(v)
+                for child in v._prev:
+                    build(child)
+                topo.append(v)
+        build(self)
+        self.grad = 1.0
+        for v in reversed(topo):
+            v._backward()
+"""
+
 #: the bugs `bugsy` plants: lesson -> {answer cell: buggy source}. Each breaks only its own exercise.
 BUGS = {
     "01-neuron": {
@@ -157,6 +240,7 @@ BUGS = {
             "        if need in needs:\n"
             "            return framework\n"
             "    return 'pytorch'\n"),
+        "Value": VALUE_ASSIGNING_GRADS,
     },
 }
 
