@@ -47,6 +47,7 @@ grade: $(STAMP)
 
 benchmark: $(STAMP)
 	$(BIN)/python benchmarks/mlp_numpy_vs_torch.py
+	$(BIN)/python benchmarks/framework_speed.py
 	$(BIN)/python benchmarks/grading_speed.py
 
 clean-env:
