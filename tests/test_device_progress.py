@@ -12,8 +12,10 @@ from dlcourse import device, progress
 
 def test_importing_the_package_and_its_checkers_loads_no_framework():
     code = ("import sys, dlcourse, dlcourse.checks, dlcourse.device, dlcourse.progress, "
-            "dlcourse.reference\n"
-            "print(sorted(m for m in ('torch', 'tensorflow', 'matplotlib', 'tqdm') if m in sys.modules))")
+            "dlcourse.reference, dlcourse.frameworks, dlcourse.probes.frameworks, "
+            "dlcourse.probes.autodiff, dlcourse.reference.frameworks, dlcourse.reference.autodiff\n"
+            "print(sorted(m for m in ('torch', 'tensorflow', 'keras', 'jax', 'onnx', 'onnxruntime', "
+            "'matplotlib', 'tqdm') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
 
