@@ -184,11 +184,9 @@ class SandboxKernelManager(AsyncKernelManager):
         kw["stdout"] = subprocess.PIPE
         kw["stderr"] = subprocess.STDOUT
         # nobody watches a grading kernel: the lessons' progress bars (dlcourse.progress) stay
-        # off; and kernels run side by side, one OpenMP thread each (spinning threads fighting
-        # over the cores make small PyTorch models many times slower)
+        # off (one thread per maths library is the sandbox's kernel_environment)
         env = dict(kw.get("env") or os.environ)
         env["DLCOURSE_PROGRESS"] = "off"
-        env.setdefault("OMP_NUM_THREADS", "1")
         quiet_environment(env)  # TensorFlow's start-up log lines: noise in a graded notebook
         kw["env"] = env
         await super()._async_launch_kernel(kernel_cmd, **kw)
@@ -198,7 +196,8 @@ class SandboxKernelManager(AsyncKernelManager):
 
 class SandboxedExecute(Execute):
     """nbgrader's ``Execute``, which also knows which cell is running and keeps at most
-    ``output_limit`` bytes of output per cell (error outputs, which decide the grade, always stay)."""
+    ``output_limit`` bytes of output per cell (error outputs, which decide the grade, always stay,
+    cut to that size too)."""
 
     output_limit = Integer(1 << 20)
 
@@ -214,13 +213,30 @@ class SandboxedExecute(Execute):
         self.running = None
         return result
 
+    def _bounded_error(self, msg: dict) -> dict:
+        """The error message with its name, value and traceback within ``output_limit`` bytes
+        in all (a student's exception can carry a name or message of any size)."""
+        content = msg.get("content", {})
+        budget = self.output_limit
+        content["ename"] = str(content.get("ename", ""))[:200]
+        content["evalue"] = str(content.get("evalue", ""))[:budget // 2]
+        budget -= len(content["ename"]) + len(content["evalue"])
+        kept = []
+        for line in list(content.get("traceback") or [])[:200]:
+            line = str(line)[:10000]
+            if len(line) > budget:
+                kept.append("... (traceback cut: the output limit of a cell)")
+                break
+            kept.append(line)
+            budget -= len(line)
+        content["traceback"] = kept
+        return msg
+
     def output(self, outs, msg, display_id, cell_index):
         content = msg.get("content", {})
         msg_type = msg.get("msg_type")
-        if msg_type == "error":
-            content["evalue"] = str(content.get("evalue", ""))[:self.output_limit]
-            content["traceback"] = [line[:10000] for line in content.get("traceback", [])[:200]]
-            return super().output(outs, msg, display_id, cell_index)
+        if msg_type == "error":  # kept whole in kind (it decides the grade), bounded in size
+            return super().output(outs, self._bounded_error(msg), display_id, cell_index)
         if cell_index in self._truncated:
             return None
         if msg_type == "stream":

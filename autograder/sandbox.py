@@ -39,6 +39,7 @@ import resource
 import signal
 import stat
 import sys
+import tempfile
 
 # <sys/mount.h>
 MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC = 1, 2, 4, 8
@@ -51,9 +52,15 @@ PRIVATE_SCRATCH = ("/tmp", "/var/tmp", "/dev/shm")
 #: homes that may hold secrets and are no business of the student's code
 PRIVATE_HOMES = ("/root",)
 
-#: environment variables never passed to student code (credentials, the grader's own plumbing)
-_SECRET_WORDS = ("PASSWORD", "PASSWD", "SECRET", "TOKEN", "CREDENTIAL", "_KEY", "APIKEY")
-_DROPPED_PREFIXES = ("PG", "DASK_", "JPY_", "SSH_", "AWS_", "GOOGLE_", "AZURE_", "GITHUB_")
+#: the grader's environment variables that student code may see, by name and by prefix: an
+#: allowlist, so that a credential nobody thought of (DATABASE_URL, MYSQL_PWD) stays out
+ALLOWED_ENV_NAMES = frozenset({
+    "PATH", "LANG", "LANGUAGE", "TERM", "TZ", "PYTHONPATH", "PYTHONHASHSEED", "PYTHONIOENCODING",
+    "PYTHONUTF8", "VIRTUAL_ENV", "MPLBACKEND", "KERAS_BACKEND", "CUDA_VISIBLE_DEVICES"})
+ALLOWED_ENV_PREFIXES = ("LC_", "DLCOURSE_", "OMP_", "OPENBLAS_", "MKL_", "TF_", "XLA_", "JAX_")
+#: one thread each for the maths libraries, unless the grader was told otherwise: kernels run
+#: side by side (--workers = cores), and a kernel's threads would fight the others' for the cores
+THREAD_ENV = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 
 _libc = ctypes.CDLL(None, use_errno=True)
 
@@ -152,14 +159,14 @@ def drop_privileges(uid: int, gid: int, max_processes: int) -> None:
     prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
 
 
-def kernel_environment(home: str) -> dict[str, str]:
-    """The kernel's environment: the grader's, less credentials, with HOME in the sandbox."""
-    env = {}
-    for name, value in os.environ.items():
-        upper = name.upper()
-        if upper.startswith(_DROPPED_PREFIXES) or any(w in upper for w in _SECRET_WORDS):
-            continue
-        env[name] = value
+def kernel_environment(home: str, environ: dict[str, str] | None = None) -> dict[str, str]:
+    """The kernel's environment: the allowlisted part of the grader's (``environ``, default
+    ``os.environ``), one thread per maths library, HOME in the sandbox."""
+    environ = os.environ if environ is None else environ
+    env = {name: value for name, value in environ.items()
+           if name in ALLOWED_ENV_NAMES or name.startswith(ALLOWED_ENV_PREFIXES)}
+    for name, value in THREAD_ENV.items():
+        env.setdefault(name, value)
     env.update(HOME=home, TMPDIR="/tmp", USER="student", LOGNAME="student",
                NBGRADER_EXECUTION="autograde", PYTHONNOUSERSITE="1")
     return env
@@ -203,8 +210,15 @@ def main(argv: list[str] | None = None) -> None:
             os.chown(args.connection_file, args.uid, args.gid)
         drop_privileges(args.uid, args.gid, args.max_processes)
     os.chdir(args.workdir or args.home)
+    env = kernel_environment(args.home)
+    # IPython's profile (startup files, ipython_kernel_config.py) comes from a fresh empty folder,
+    # never from HOME, which is the student's working copy: no submitted dot-file runs code
+    # before the first cell. In the namespaces /tmp is the sandbox's own tmpfs.
+    ipythondir = "/tmp/ipython" if not args.no_namespaces else tempfile.mkdtemp(prefix="ipython-")
+    os.makedirs(ipythondir, exist_ok=True)
+    env["IPYTHONDIR"] = ipythondir
     try:
-        os.execvpe(command[0], command, kernel_environment(args.home))
+        os.execvpe(command[0], command, env)
     except OSError as exc:
         sys.exit(f"autograder.sandbox: cannot start the kernel {command[0]}: {exc}")
 

@@ -162,9 +162,13 @@ def main() -> None:
         courses = {name: work / name for name in ("nbgrader", "tool1", f"tool{args.workers}")}
         for course in courses.values():
             shutil.copytree(template, course)
-        n = args.students * len(args.lessons)
-        print(f"{n} submissions ({args.students} students x {', '.join(args.lessons)}), "
-              f"{os.cpu_count()} CPUs, Python {sys.version.split()[0]}", flush=True)
+        submissions = args.students * len(args.lessons)
+        # a lesson may have several notebooks (06, 08): a submission is all of them
+        n = args.students * sum(len(list((ROOT / "solutions" / lesson).glob("*.ipynb")))
+                                for lesson in args.lessons)
+        print(f"{submissions} submissions, {n} notebooks ({args.students} students x "
+              f"{', '.join(args.lessons)}), {os.cpu_count()} CPUs, "
+              f"Python {sys.version.split()[0]}", flush=True)
 
         seconds = {}
         seconds["nbgrader autograde (sequential)"] = sum(
@@ -190,10 +194,10 @@ def main() -> None:
             assert grades(courses[f"tool{workers}"], args.lessons) == reference, workers
         print(f"grades identical to nbgrader's for all {len(reference)} graded cells\n")
 
-        print("| run | seconds | per notebook |")
-        print("|---|---|---|")
+        print("| run | seconds | per submission | per notebook |")
+        print("|---|---|---|---|")
         for key, value in seconds.items():
-            print(f"| {key} | {value:.1f} | {value / n:.2f} |")
+            print(f"| {key} | {value:.1f} | {value / submissions:.2f} | {value / n:.2f} |")
         one = seconds["python -m autograder grade --workers 1"]
         many = seconds[f"python -m autograder grade --workers {args.workers}"]
         base = seconds["nbgrader autograde (sequential)"]
