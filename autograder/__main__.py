@@ -116,6 +116,9 @@ def build_parser() -> argparse.ArgumentParser:
                         "every submission")
     g.add_argument("--no-report", dest="report", action="store_false",
                    help="do not write the cohort report and the feedback at the end")
+    g.add_argument("--no-preflight", dest="preflight", action="store_false",
+                   help="do not grade the instructor's solution first (by default a run stops, "
+                        "recording nothing, when the solution loses points through the grader)")
     return parser
 
 
@@ -129,7 +132,8 @@ def main(argv: list[str] | None = None) -> int:
                       notebook_timeout=args.notebook_timeout, memory_limit=args.memory_limit,
                       output_limit=args.output_limit, isolation=args.isolation,
                       filename_regex=args.filename_regex, db_url=args.db_url,
-                      scheduler=args.scheduler, report=args.report, seed=args.seed)
+                      scheduler=args.scheduler, report=args.report, seed=args.seed,
+                      preflight=args.preflight)
     try:
         return grade(options)
     except UsageError as exc:

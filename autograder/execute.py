@@ -50,7 +50,9 @@ from traitlets import Any, Integer, List
 
 from dlcourse.frameworks import quiet_environment
 
-SLOT_UID_BASE = 61000
+#: slot uids 60001-61000: above the regular users' range (UID_MAX 60000) and below systemd's
+#: DynamicUser range (61184-65519), so that a slot never shares a uid with a service
+SLOT_UID_BASE = 60001
 MAX_SLOTS = 1000
 SAMPLE_S = 0.2
 TRUNCATED = "\n... output truncated by the autograder (more than {limit} of output in this cell) ...\n"

@@ -46,6 +46,8 @@ from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import nbformat
+
 from . import execute
 from .limits import (DEFAULT_MEMORY_LIMIT, DEFAULT_NOTEBOOK_TIMEOUT, DEFAULT_OUTPUT_LIMIT,
                      NBGRADER_CELL_TIMEOUT)
@@ -65,6 +67,11 @@ class UsageError(Exception):
     """A problem with what was asked (bad arguments, unknown assignment, nothing to grade)."""
 
 
+class PreflightFailed(Exception):
+    """The instructor's own solution loses points through the grader's set-up: grading it
+    would give every student a wrong grade, so nothing is graded."""
+
+
 @dataclass
 class Options:
     assignment: str
@@ -81,6 +88,8 @@ class Options:
     scheduler: str | None = None
     report: bool = True
     seed: int | None = None
+    #: grade the instructor's own solution first, and refuse to grade when it loses points
+    preflight: bool = True
 
 
 @dataclass
@@ -387,6 +396,10 @@ def _duration(seconds: float) -> str:
     return f"{hours} h {minutes} min"
 
 
+#: the exit status of a run that the preflight stopped
+PREFLIGHT_EXIT = 3
+
+
 class Grader:
     """One run of ``python -m autograder grade``."""
 
@@ -461,6 +474,14 @@ class Grader:
 
         executor = self._executor() if todo else None
         self._print_header(course, found, todo, up_to_date, isolation)
+        if executor is not None and o.preflight:
+            try:
+                self._preflight(course, limits, executor)
+            except PreflightFailed as exc:
+                executor[0].shutdown(wait=False, cancel_futures=True)
+                executor[4]()
+                print(f"preflight failed, nothing graded or recorded: {exc}", file=self.err)
+                return PREFLIGHT_EXIT
         if executor is not None:
             self._grade(course, state, todo, limits, executor)
         self._print_summary(course, found, todo, up_to_date, time.monotonic() - t0)
@@ -469,6 +490,43 @@ class Grader:
         if o.report:
             self._reports(course, state)
         return 0
+
+    def _preflight(self, course: Course, limits: dict, executor) -> None:
+        """Grade the instructor's solution notebooks through the same executor, sandbox, limits
+        and verifier as the students'; raise :class:`PreflightFailed` unless every test cell
+        gets all its points (a course package the sandbox cannot import, a missing data file, a
+        limit too tight for the lesson: each would cost every student the same points)."""
+        from nbgrader.utils import determine_grade, is_grade, is_solution
+
+        pool, _, stop_event, _, _ = executor
+        files = course.working_files(course.source)
+        futures = {}
+        for notebook in course.notebooks:
+            path = course.source / f"{notebook}.ipynb"
+            if not path.exists():
+                raise PreflightFailed(f"the solution notebook {path} does not exist")
+            nb_json = path.read_text()
+            verify = {"seed": self.seed, "plan": course.verify_plan(notebook, nb_json)}
+            futures[notebook] = pool.submit(execute.execute_notebook, nb_json, files,
+                                            dict(limits, stop_event=stop_event), verify)
+        for notebook, future in futures.items():
+            result = future.result()
+            if result["status"] != "graded":
+                raise PreflightFailed(f"the solution of {notebook} did not run to the end: "
+                                      f"{result['status']}: {result['reason']}")
+            nb = nbformat.reads(result["notebook"], as_version=4)
+            for cell in nb.cells:
+                if not is_grade(cell) or is_solution(cell) or cell.cell_type != "code":
+                    continue
+                score, maximum = determine_grade(cell, course.log)
+                if score != maximum:
+                    grade_id = cell.metadata["nbgrader"]["grade_id"]
+                    raise PreflightFailed(
+                        f"the instructor's solution of {notebook} gets {score:g} of {maximum:g} "
+                        f"points in {grade_id}: {_first_error(nb, cell)}. Every student would "
+                        f"lose them: fix the grading set-up (can the sandbox import the course "
+                        f"package and read the data?), or pass --no-preflight to grade anyway.")
+        self.preflight_passed = True
 
     def _lock_assignment(self, course: Course) -> None:
         """One run per assignment at a time: two would overwrite each other's state file. The
@@ -739,6 +797,16 @@ class Grader:
                       f"{type(exc).__name__}: {exc}", file=self.err)
             else:
                 print(done, file=self.out)
+
+
+def _first_error(nb, cell) -> str:
+    """The error a test cell shows, or else the first error of the notebook, on one line."""
+    for candidate in [cell, *nb.cells]:
+        for output in candidate.get("outputs", []):
+            if output.get("output_type") == "error":
+                value = _last_line(str(output.get("evalue", "")))
+                return f"{output.get('ename', 'Error')}: {value}"[:500]
+    return "no error shown (the verifier or the points disagree)"
 
 
 def _last_line(text: str) -> str:

@@ -58,3 +58,16 @@ def test_an_error_output_is_bounded_like_any_other_output():
     size = len(outs[0].ename) + len(outs[0].evalue) + sum(len(t) for t in outs[0].traceback)
     assert size <= (1 << 20) + 100
     assert outs[0].ename == "E" * 200 and outs[0].traceback[-1].startswith("... (traceback cut")
+
+
+def test_slot_uids_stay_clear_of_users_and_systemd_services():
+    from autograder.execute import MAX_SLOTS, SLOT_UID_BASE
+    from autograder.limits import DEFAULT_MEMORY_LIMIT
+
+    slots = range(SLOT_UID_BASE, SLOT_UID_BASE + MAX_SLOTS)
+    assert slots.start > 60000                      # regular users: UID_MAX 60000 (login.defs)
+    assert slots.stop <= 61184                      # systemd DynamicUser: 61184-65519
+    # the README states the memory limit's default as the code has it
+    from pathlib import Path
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    assert f"`--memory-limit` (default {DEFAULT_MEMORY_LIMIT >> 30}G)" in readme
