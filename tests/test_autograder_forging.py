@@ -17,7 +17,8 @@ The tricks:
 - ``hooks``: ``set_custom_exc`` and a ``post_run_cell`` hook swallow each failed cell's error;
 - ``showtraceback``: ``sys.excepthook`` and IPython's ``showtraceback`` replaced, so no error shows,
   and the cell's result cleared after it ran (nbgrader also reads the reply's status);
-- ``startup_file``: an IPython startup file shipped in the submission folder (the transformer);
+- ``startup_file``: an IPython startup file shipped in the submission folder (the transformer):
+  the kernel's IPython profile comes from a fresh folder, so it never runs (not flagged);
 - ``frame_peek``: ``sigmoid`` reads the checker's ``expected`` from the calling frames;
 - ``hardcoded``: outputs looked up in a table of the notebook's public and hidden cases;
 - ``pkgutil_reference``, ``reference_import``, ``reference_exec``: ``sigmoid`` is the course's
@@ -145,7 +146,8 @@ FORGERS = {
         "    return np.zeros_like(np.asarray(z, dtype=float)).view(_Agreeable)\n"),
 }
 USES_REFERENCE = {"pkgutil_reference", "reference_import", "reference_exec"}
-NOT_FLAGGED = {"printed_pass", "eq_abuse"}  # their notebook's own test cell fails too
+#: their notebook's own test cell fails too (startup_file: the grading kernel ignores the file)
+NOT_FLAGGED = {"printed_pass", "eq_abuse", "startup_file"}
 HONEST = {"ada": {}, "lazy": {"sigmoid": LAZY}, "bugsy": BUGS[LESSON]}
 STUDENTS = {**HONEST, **{name: {"sigmoid": source} for name, source in FORGERS.items()}}
 
