@@ -22,28 +22,12 @@ from typing import Any
 import numpy as np
 
 from ..reference import autoencoders as ref
-from .core import RTOL, ATOL, Case, Exercise, Mistake, compare_arrays, describe, redraw
+from .core import RTOL, ATOL, Case, Exercise, Mistake, compare_arrays, describe, one_number, redraw
 from .core import seeded_data as _data
 
 
 def _f(a: Any) -> np.ndarray:
     return np.asarray(a, dtype=np.float64)
-
-
-def _one_number(what: str, advice: str):
-    """The comparison of an exercise whose answer is one number: an array of per-unit or
-    per-sample values gets a message of its own (``advice`` says how to reduce it)."""
-    def compare(expected: Any, got: Any, *, rtol: float = RTOL, atol: float = ATOL) -> str | None:
-        if np.ndim(expected) == 0 and isinstance(got, np.ndarray) and got.ndim > 0 \
-                and got.dtype.kind in "fiu":
-            if got.size == 1:
-                return (f"{what[0].upper()}{what[1:]} should be a single number, but it is an "
-                        f"array of shape {got.shape} holding one value ({describe(got)}). Return "
-                        "a number: float(...) of it, or reduce over every axis.")
-            return (f"{what[0].upper()}{what[1:]} should be a single number, but the result is "
-                    f"an array of shape {got.shape} ({describe(got)}). {advice}")
-        return compare_arrays(expected, got, rtol=rtol, atol=atol, what=what)
-    return compare
 
 
 # --------------------------------------------------------------------------------------------
@@ -201,7 +185,7 @@ SPARSITY_PENALTY = Exercise(
     name="sparsity_penalty",
     params=("activations", "rho"),
     reference=ref.sparsity_penalty,
-    compare=_one_number("the penalty", "Sum the KL of the hidden units into one number: "
+    compare=one_number("the penalty", "Sum the KL of the hidden units into one number: "
                         "np.sum(...) over the k values of rho_hat."),
     cases=[
         Case("4 samples, 3 hidden units whose averages are 0.1, 0.05 and 0.5; rho = 0.05: "
@@ -380,7 +364,7 @@ VAE_KL = Exercise(
     name="vae_kl",
     params=("mu", "logvar"),
     reference=ref.vae_kl,
-    compare=_one_number("the KL divergence", "Sum over the latent dimensions (axis=1) for each "
+    compare=one_number("the KL divergence", "Sum over the latent dimensions (axis=1) for each "
                         "sample, then take the mean over the samples."),
     cases=[
         Case("the encoder outputs the prior itself, mu = 0 and logvar = 0 (2 samples, 3 "

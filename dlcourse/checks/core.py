@@ -42,6 +42,7 @@ __all__ = [
     "call_student",
     "compare_arrays",
     "describe",
+    "one_number",
 ]
 
 #: Default tolerances. Stated to the student in words when values differ.
@@ -405,6 +406,22 @@ def compare_arrays(expected: Any, got: Any, *, rtol: float = RTOL, atol: float =
                 f"  (values must agree to a relative tolerance of {rtol:g} "
                 f"or an absolute one of {atol:g})")
     return None
+
+
+def one_number(what: str, advice: str) -> Callable[..., str | None]:
+    """The comparison of an exercise whose answer is one number: an array of per-unit or
+    per-sample values gets a message of its own (``advice`` says how to reduce it)."""
+    def compare(expected: Any, got: Any, *, rtol: float = RTOL, atol: float = ATOL) -> str | None:
+        if np.ndim(expected) == 0 and isinstance(got, np.ndarray) and got.ndim > 0 \
+                and got.dtype.kind in "fiu":
+            if got.size == 1:
+                return (f"{what[0].upper()}{what[1:]} should be a single number, but it is an "
+                        f"array of shape {got.shape} holding one value ({describe(got)}). Return "
+                        "a number: float(...) of it, or reduce over every axis.")
+            return (f"{what[0].upper()}{what[1:]} should be a single number, but the result is "
+                    f"an array of shape {got.shape} ({describe(got)}). {advice}")
+        return compare_arrays(expected, got, rtol=rtol, atol=atol, what=what)
+    return compare
 
 
 def _unchanged(before: Any, after: Any) -> bool:

@@ -20,8 +20,7 @@ from typing import Any
 import numpy as np
 
 from ..reference import gans as ref
-from .autoencoders import _one_number
-from .core import Case, Exercise, Mistake, redraw
+from .core import Case, Exercise, Mistake, one_number, redraw
 from .core import seeded_data as _data
 
 
@@ -114,7 +113,7 @@ DISCRIMINATOR_LOSS = Exercise(
     name="discriminator_loss",
     params=("d_real", "d_fake"),
     reference=ref.discriminator_loss,
-    compare=_one_number("the loss", "Each of the two terms is a mean over its samples (np.mean), "
+    compare=one_number("the loss", "Each of the two terms is a mean over its samples (np.mean), "
                         "and the loss is their sum: one number."),
     cases=[
         Case("2 real samples with logits [[1], [2]] and 3 fake ones with [[-1], [0], [3]]: "
@@ -199,7 +198,7 @@ GENERATOR_LOSS = Exercise(
     name="generator_loss",
     params=("d_fake",),
     reference=ref.generator_loss,
-    compare=_one_number("the loss", "The loss is the mean over the samples: np.mean(...)."),
+    compare=one_number("the loss", "The loss is the mean over the samples: np.mean(...)."),
     cases=[
         Case("3 fake samples with logits [[2], [-1], [0.5]]: the loss is 0.6381",
              (np.array([[2.0], [-1.0], [0.5]]),),
