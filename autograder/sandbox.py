@@ -39,7 +39,6 @@ import resource
 import signal
 import stat
 import sys
-import tempfile
 
 # <sys/mount.h>
 MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC = 1, 2, 4, 8
@@ -213,8 +212,10 @@ def main(argv: list[str] | None = None) -> None:
     env = kernel_environment(args.home)
     # IPython's profile (startup files, ipython_kernel_config.py) comes from a fresh empty folder,
     # never from HOME, which is the student's working copy: no submitted dot-file runs code
-    # before the first cell. In the namespaces /tmp is the sandbox's own tmpfs.
-    ipythondir = "/tmp/ipython" if not args.no_namespaces else tempfile.mkdtemp(prefix="ipython-")
+    # before the first cell. In the namespaces /tmp is the sandbox's own tmpfs; without them,
+    # a folder beside HOME in the grader's per-notebook folder, removed with it.
+    ipythondir = ("/tmp/ipython" if not args.no_namespaces else
+                  os.path.join(os.path.dirname(os.path.abspath(args.home)), "ipython-profile"))
     os.makedirs(ipythondir, exist_ok=True)
     env["IPYTHONDIR"] = ipythondir
     try:

@@ -317,3 +317,4 @@ def test_submissions_are_never_modified(graded):
 
 def test_no_sandbox_folder_is_left_behind(graded):
     assert not list(Path(tempfile.gettempdir()).glob("autograder-[0-9]*-*"))
+    assert not list(Path(tempfile.gettempdir()).glob("ipython-*"))  # the kernels' fresh profiles
