@@ -7,15 +7,19 @@ executes the notebook with nbgrader's own ``Execute`` preprocessor (the settings
 executed notebook, which ``autograder.replay`` then hands to ``nbgrader autograde`` in place of
 running the code a second time.
 
-What the student's code meets (see ``autograder.sandbox`` for the namespaces):
+What the student's code meets (``autograder.isolation`` says what a kernel sees,
+``autograder.sandbox`` how it starts):
 
-- a fresh working folder outside the course with the assignment's other files, owned by a uid of
-  its own (``SLOT_UID_BASE`` + the grading slot, no /etc/passwd entry needed), mode 0700, HOME;
-- no network, no view of the gradebook, the source notebooks or any other submission;
-- a watchdog thread that samples the memory of all its processes (``psutil``, every 0.2 s) and
-  the notebook's total time, and kills the kernel's pid namespace when a limit is passed;
-- at most ``output_limit`` bytes of output kept per cell;
-- at the end every process of its uid is killed and the folder is removed.
+- an empty root with the allowlist only: the system, Python, the course package, its own staged
+  files in a working folder on a tmpfs of ``disk_limit`` bytes, an empty HOME; no network;
+- a uid of its own (``SLOT_UID_BASE`` + the grading slot, no /etc/passwd entry needed), at most
+  ``max_processes`` processes;
+- a memory cgroup of ``memory_limit`` bytes (``autograder.cgroups``; ``RLIMIT_AS`` where there is
+  none), tmpfs files included;
+- a watchdog thread that samples its memory (every 0.2 s) and the notebook's total time, and
+  kills the sandbox when the time is up (or, without a cgroup, the memory);
+- at most ``output_limit`` bytes of output kept per cell, error outputs included;
+- at the end every process of its uid is killed and its folders are removed.
 
 A kernel that dies (``os._exit``, a segfault, the watchdog) leaves the outputs of the cells that
 ran; the cell that was running and every later code cell get an error output saying why, so
@@ -50,11 +54,19 @@ from traitlets import Any, Integer, List
 
 from dlcourse.frameworks import quiet_environment
 
+from . import isolation
+from .cgroups import MemoryCgroup
+from .limits import DEFAULT_MAX_PROCESSES
+
 #: slot uids 60001-61000: above the regular users' range (UID_MAX 60000) and below systemd's
 #: DynamicUser range (61184-65519), so that a slot never shares a uid with a service
 SLOT_UID_BASE = 60001
 MAX_SLOTS = 1000
 SAMPLE_S = 0.2
+#: without a memory cgroup, RLIMIT_AS is the memory limit plus this: address space that is
+#: reserved but never used (thread stacks, malloc arenas; TensorFlow + JAX + PyTorch reserve
+#: 2.9 GB for 0.9 GB in use); the watchdog's samples enforce the limit itself
+ADDRESS_SPACE_HEADROOM = 2 << 30
 TRUNCATED = "\n... output truncated by the autograder (more than {limit} of output in this cell) ...\n"
 SANDBOX_SCRIPT = str(Path(__file__).with_name("sandbox.py"))
 
@@ -173,7 +185,7 @@ def kill_all(procs: list[psutil.Process]) -> None:
 # -- the kernel --------------------------------------------------------------------------------
 
 class SandboxKernelManager(AsyncKernelManager):
-    """A kernel manager whose kernel command runs through ``wrapper`` (unshare + sandbox.py) and
+    """A kernel manager whose kernel command runs through ``wrapper`` (sandbox.py + bwrap) and
     whose kernel output goes to a pipe the grader drains (kept: the last few kB, for reasons)."""
 
     wrapper = List()
@@ -215,19 +227,22 @@ class SandboxedExecute(Execute):
         self.running = None
         return result
 
-    def _bounded_error(self, msg: dict) -> dict:
+    def _bounded_error(self, msg: dict, cell_index: int) -> dict:
         """The error message with its name, value and traceback within ``output_limit`` bytes
         in all (a student's exception can carry a name or message of any size)."""
         content = msg.get("content", {})
         budget = self.output_limit
-        content["ename"] = str(content.get("ename", ""))[:200]
-        content["evalue"] = str(content.get("evalue", ""))[:budget // 2]
+        ename, evalue = str(content.get("ename", "")), str(content.get("evalue", ""))
+        content["ename"], content["evalue"] = ename[:200], evalue[:budget // 2]
+        if len(ename) > 200 or len(evalue) > budget // 2:
+            self._truncated.add(cell_index)
         budget -= len(content["ename"]) + len(content["evalue"])
         kept = []
         for line in list(content.get("traceback") or [])[:200]:
             line = str(line)[:10000]
             if len(line) > budget:
                 kept.append("... (traceback cut: the output limit of a cell)")
+                self._truncated.add(cell_index)
                 break
             kept.append(line)
             budget -= len(line)
@@ -238,7 +253,8 @@ class SandboxedExecute(Execute):
         content = msg.get("content", {})
         msg_type = msg.get("msg_type")
         if msg_type == "error":  # kept whole in kind (it decides the grade), bounded in size
-            return super().output(outs, self._bounded_error(msg), display_id, cell_index)
+            return super().output(outs, self._bounded_error(msg, cell_index), display_id,
+                                 cell_index)
         if cell_index in self._truncated:
             return None
         if msg_type == "stream":
@@ -263,9 +279,11 @@ class Watchdog(threading.Thread):
     """Samples the kernel's processes; kills them all when the notebook's time or memory is up,
     or when the grader is stopping."""
 
-    def __init__(self, uid: int | None, deadline: float, memory_limit: int, stop_flag=None):
+    def __init__(self, uid: int | None, deadline: float, memory_limit: int, stop_flag=None,
+                 cgroup: MemoryCgroup | None = None):
         super().__init__(daemon=True, name="autograder-watchdog")
         self.uid = uid
+        self.cgroup = cgroup
         self.deadline = deadline
         self.memory_limit = memory_limit
         self.stop_flag = stop_flag
@@ -289,20 +307,34 @@ class Watchdog(threading.Thread):
         return list(procs.values())
 
     def sample(self) -> int:
-        rss = 0
-        for p in self.processes():
-            with contextlib.suppress(psutil.Error):
-                rss += p.memory_info().rss
-        if rss:
-            self.peak = max(self.peak or 0, rss)
-        return rss
+        """The memory in use now: the cgroup's count, or the processes' RSS plus the files in the
+        sandbox's tmpfs (which are memory too)."""
+        if self.cgroup is not None:
+            used = max(self.cgroup.usage(), self.cgroup.peak())
+        else:
+            used = 0
+            procs = self.processes()
+            for p in procs:
+                with contextlib.suppress(psutil.Error):
+                    used += p.memory_info().rss
+            used += _tmpfs_usage(procs)
+        if used:
+            self.peak = max(self.peak or 0, used)
+        return used
+
+    def memory_breached(self) -> bool:
+        """Whether the Linux kernel's OOM killer stopped a process of the cgroup."""
+        if self.cgroup is not None and self.kind is None and self.cgroup.oom_kills():
+            with self._lock:
+                self.kind, self.rss_at_trip = "memory", max(self.cgroup.peak(), self.peak or 0)
+        return self.kind == "memory"
 
     def run(self) -> None:
         last_flag_check = 0.0
         while not self._done.wait(SAMPLE_S):
             rss = self.sample()
             now = time.monotonic()
-            if rss > self.memory_limit:
+            if self.cgroup is None and rss > self.memory_limit:
                 self.trip("memory", rss)
             elif now > self.deadline:
                 self.trip("timeout", rss)
@@ -353,15 +385,18 @@ def _dask_stop_flag(name: str | None):
     return event.is_set
 
 
-def _keep_paths() -> list[str]:
-    """Folders the kernel must read even when they lie under a covered folder (/root, /tmp):
-    the Python installation and the project the notebooks import (this package's parent)."""
-    import site
-    paths = {sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix,
-             str(Path(__file__).resolve().parent.parent)}
-    with contextlib.suppress(Exception):
-        paths.update(site.getsitepackages())
-    return sorted(os.path.realpath(p) for p in paths if os.path.isdir(p))
+def _tmpfs_usage(procs: list[psutil.Process]) -> int:
+    """Bytes of files in the sandbox's tmpfs folders, seen through one of its processes."""
+    for p in procs:
+        used = 0
+        try:
+            for folder in (isolation.SANDBOX, "/dev/shm"):
+                st = os.statvfs(f"/proc/{p.pid}/root{folder}")
+                used += (st.f_blocks - st.f_bfree) * st.f_frsize
+            return used
+        except OSError:
+            continue
+    return 0
 
 
 def _write_files(home: Path, files: dict[str, bytes]) -> None:
@@ -371,13 +406,6 @@ def _write_files(home: Path, files: dict[str, bytes]) -> None:
             raise ValueError(f"refusing to write {rel!r} outside the sandbox")
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
-
-
-def _chown_tree(folder: Path, uid: int) -> None:
-    for root, dirs, names in os.walk(folder):
-        os.chown(root, uid, uid)
-        for name in dirs + names:
-            os.lchown(os.path.join(root, name), uid, uid)
 
 
 def _exit_description(code: int | None) -> str:
@@ -402,88 +430,166 @@ def execute_notebook(nb_json: str, files: dict[str, bytes], limits: dict,
     ``nb_json``: the notebook as nbgrader's sanitize step left it (JSON text);
     ``files``: the working folder's other files, relative path -> bytes;
     ``limits``: ``cell_timeout`` (s), ``notebook_timeout`` (s), ``memory_limit`` (bytes),
-    ``output_limit`` (bytes per cell), ``isolation`` ("namespaces" or "none"), ``hide`` (paths
-    the kernel must not see), ``execute`` (nbgrader ``Execute`` settings), ``stop_event``;
+    ``disk_limit`` (bytes), ``max_processes``, ``output_limit`` (bytes per cell),
+    ``isolation`` ("namespaces" or "none"), ``execute`` (nbgrader ``Execute`` settings),
+    ``stop_event``;
     ``verify``: ``{"seed": grading seed, "plan": autograder.verification.plan(...)}``, or None.
 
     Returns ``{"notebook": executed JSON, "status", "reason", "seconds", "peak_memory_mb",
     "verification", "flags", "verify_seconds"}`` with status "graded", "crashed", "timeout",
-    "memory", "cell-timeout", "interrupted" or "error". The test cells of the executed notebook
-    say what the verification found (``autograder.verification.apply_verdicts``).
+    "memory", "cell-timeout", "disk", "processes", "output", "interrupted" or "error". The test
+    cells of the executed notebook say what the verification found
+    (``autograder.verification.apply_verdicts``).
     """
     start = time.monotonic()
     nb = nbformat.reads(nb_json, as_version=4)
     isolated = limits.get("isolation", "namespaces") == "namespaces"
     with grading_slot() as slot:
-        uid = SLOT_UID_BASE + slot if isolated else None
-        if uid is not None:
-            kill_all(processes_of_uid(uid))  # left behind by a grader that was killed
-        for stale in Path(tempfile.gettempdir()).glob(f"autograder-{slot}-*"):
-            shutil.rmtree(stale, ignore_errors=True)  # left by a grader that was killed
-        root = Path(tempfile.mkdtemp(prefix=f"autograder-{slot}-"))
+        sandbox = Sandbox(slot, limits, isolated)
         try:
-            result = _run(nb, files, limits, uid, root, start)
+            sandbox.stage(files)
+            result = _run(nb, sandbox, start)
             nb = result.pop("executed")
             result.update(verification={}, flags=[], verify_seconds=0.0)
             if verify and verify["plan"]["tests"] and result["status"] not in (INTERRUPTED, ERROR):
-                if uid is not None:
-                    kill_all(processes_of_uid(uid))  # nothing of the kernel's may meet the runner
-                result.update(_verify(nb, files, limits, verify, uid, root))
+                sandbox.clean_processes()  # nothing of the kernel's may meet the runner
+                result.update(_verify(nb, sandbox, verify))
             result["notebook"] = nbformat.writes(nb)
             return result
         finally:
-            if uid is not None:
-                kill_all(processes_of_uid(uid))
-            shutil.rmtree(root, ignore_errors=True)
+            sandbox.close()
             _close_event_loop()
 
 
-def _project_hides(package: Path) -> list[str]:
-    """The course repository's entries the verifier must not see: all but the course package
-    it imports, the grader's own package, and the folders holding Python (a .venv)."""
-    project = Path(__file__).resolve().parent.parent
-    ours = {os.path.realpath(package), os.path.realpath(Path(__file__).parent)}
-    keep = [k for k in _keep_paths() if k != os.path.realpath(project)]
-    hides = []
-    for entry in sorted(project.iterdir()):
-        real = os.path.realpath(entry)
-        if real in ours or any(k == real or k.startswith(real + os.sep) for k in keep):
-            continue
-        hides.append(str(entry))
-    return hides
+def _scratch_base() -> Path:
+    """Where the sockets' folders go: /dev/shm (a tmpfs: what a student writes there is memory,
+    counted by the cgroup), else the temporary folder."""
+    shm = Path("/dev/shm")
+    if shm.is_dir() and os.access(shm, os.W_OK):
+        return shm
+    return Path(tempfile.gettempdir())
 
 
-def _verify(nb, files, limits, verify: dict, uid: int | None, kernel_root: Path) -> dict:
+class Sandbox:
+    """The host-side folders and the memory cgroup of one grading slot's sandbox.
+
+    ``root`` (a folder of the grader's, mode 0711) holds ``staged/`` (the student's files, shown
+    read-only in the sandbox's working folder), and, without isolation, ``home/``, ``work/`` and
+    ``ipython/``; ``ipc`` (under /dev/shm) holds the kernel's sockets and connection file.
+    """
+
+    def __init__(self, slot: int, limits: dict, isolated: bool):
+        self.slot, self.limits, self.isolated = slot, limits, isolated
+        self.uid = SLOT_UID_BASE + slot if isolated else None
+        self.clean_processes()  # left behind by a grader that was killed
+        for base in {Path(tempfile.gettempdir()), _scratch_base()}:
+            for stale in base.glob(f"autograder-{slot}-*"):
+                shutil.rmtree(stale, ignore_errors=True)  # left by a grader that was killed
+        self.root = Path(tempfile.mkdtemp(prefix=f"autograder-{slot}-"))
+        os.chmod(self.root, 0o711)  # others may pass through to their own folders, not list them
+        self.ipc = Path(tempfile.mkdtemp(prefix=f"autograder-{slot}-ipc-", dir=_scratch_base()))
+        self.staged: list[tuple[str, str]] = []
+        self.cgroup: MemoryCgroup | None = None
+
+    @property
+    def memory_limit(self) -> int:
+        return int(self.limits["memory_limit"])
+
+    @property
+    def disk_limit(self) -> int:
+        return int(self.limits.get("disk_limit") or max(64 << 20, self.memory_limit))
+
+    def stage(self, files: dict[str, bytes]) -> None:
+        """Write the student's files where the sandbox shows them from."""
+        staged = self.root / "staged"
+        staged.mkdir()
+        _write_files(staged, files)
+        self.staged = [(str(staged / rel), rel) for rel in sorted(files)]
+
+    def folders(self, name: str) -> tuple[Path, Path, Path]:
+        """Without isolation: fresh (home, work, ipython) folders on the host for one program,
+        the work folder holding a copy of the staged files."""
+        base = self.root / name
+        home, work, ipython = base / "home", base / "work", base / "ipython"
+        for folder in (home, work, ipython):
+            folder.mkdir(parents=True)
+        for source, rel in self.staged:
+            target = work / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source, target)
+        return home, work, ipython
+
+    def command(self, name: str, *, connection_file: Path | None = None,
+                replaced: list[tuple[Path, Path]] = ()) -> list[str]:
+        """The command prefix that starts a program in this sandbox (``name``: "kernel" or
+        "verify", its folders without isolation)."""
+        sandbox = [sys.executable, "-I", SANDBOX_SCRIPT]
+        if not self.isolated:
+            home, work, ipython = self.folders(name)
+            return sandbox + ["inner", "--no-namespaces", "--home", str(home), "--workdir",
+                              str(work), "--ipythondir", str(ipython), "--"]
+        if self.cgroup is not None:
+            self.cgroup.remove()
+        self.cgroup = MemoryCgroup.create(f"autograder-slot-{self.slot}", self.memory_limit)
+        outer = sandbox + ["outer"] + (
+            ["--cgroup-procs", self.cgroup.procs_file()] if self.cgroup is not None else
+            ["--address-space", str(self.memory_limit + ADDRESS_SPACE_HEADROOM)])
+        allow = isolation.Allowlist.for_grading(
+            staged=self.staged, replaced=[(str(s), str(t)) for s, t in replaced],
+            writable=[str(self.ipc)])
+        inner = sandbox + [
+            "inner", "--uid", str(self.uid), "--gid", str(self.uid),
+            "--max-processes", str(int(self.limits.get("max_processes") or DEFAULT_MAX_PROCESSES)),
+            "--file-size", str(self.disk_limit), "--home", isolation.HOME,
+            "--workdir", isolation.WORK, "--ipythondir", isolation.IPYTHONDIR]
+        for folder in (isolation.HOME, isolation.WORK, isolation.TMP, isolation.IPYTHONDIR,
+                       "/dev/shm", str(self.ipc)):
+            inner += ["--give", folder]
+        if connection_file is not None:
+            inner += ["--connection-file", str(connection_file)]
+        command = outer + ["--"] + isolation.bwrap_command(allow, self.disk_limit) + inner + ["--"]
+        # if the grader itself is killed (SIGKILL, OOM), its kernels must not live on
+        setpriv = shutil.which("setpriv")
+        return [setpriv, "--pdeathsig", "KILL", *command] if setpriv else command
+
+    def watchdog(self, deadline: float) -> Watchdog:
+        return Watchdog(self.uid, deadline, self.memory_limit,
+                        _dask_stop_flag(self.limits.get("stop_event")), cgroup=self.cgroup)
+
+    def clean_processes(self) -> None:
+        if self.uid is not None:
+            kill_all(processes_of_uid(self.uid))
+
+    def close(self) -> None:
+        self.clean_processes()
+        if self.cgroup is not None:
+            self.cgroup.remove()
+        shutil.rmtree(self.root, ignore_errors=True)
+        shutil.rmtree(self.ipc, ignore_errors=True)
+
+
+def _verify(nb, sandbox: Sandbox, verify: dict) -> dict:
     """Verify the executed notebook's answers in a fresh runner (``autograder.verification``)."""
     from . import reference_view, verification
 
     start = time.monotonic()
-    root = Path(tempfile.mkdtemp(prefix=kernel_root.name + "-verify-", dir=kernel_root.parent))
-    watchdog = Watchdog(uid, start + float(limits["notebook_timeout"]),
-                        int(limits["memory_limit"]), _dask_stop_flag(limits.get("stop_event")))
+    limits = sandbox.limits
+    watchdog = None
     try:
-        os.chmod(root, 0o711)
-        work, home = root / "work", root / "home"
-        work.mkdir(mode=0o700)
-        home.mkdir(mode=0o700)
-        _write_files(work, files)
-        view = reference_view.build_view(root / "view", verify["plan"]["tests"].values())
-        os.chmod(root / "view", 0o755)
-        if uid is not None:
-            _chown_tree(work, uid)
-            _chown_tree(home, uid)
-            package = reference_view.package_dir()
-            command = sandbox_wrapper(uid, root, home, limits, workdir=work,
-                                      binds=[(view, package)], hide=_project_hides(package))
+        view = reference_view.build_view(sandbox.root / "view", verify["plan"]["tests"].values())
+        os.chmod(sandbox.root / "view", 0o755)
+        if sandbox.isolated:
+            command = sandbox.command("verify", replaced=[(view, reference_view.package_dir())])
             command += [sys.executable, "-I", verification.RUNNER_SCRIPT]
         else:
-            command = sandbox_wrapper(None, root, home, limits, workdir=work)
+            command = sandbox.command("verify")
             command += [sys.executable, "-I", verification.RUNNER_SCRIPT, "--view", str(view.parent)]
+        watchdog = sandbox.watchdog(start + float(limits["notebook_timeout"]))
 
         def launch() -> verification.RunnerProcess:
             def watch(popen):
                 watchdog.popen = popen
-            return verification.RunnerProcess(command, str(work), on_start=watch)
+            return verification.RunnerProcess(command, str(sandbox.root), on_start=watch)
 
         watchdog.start()
         verdicts = verification.verify(nb, verify["plan"], int(verify["seed"]),
@@ -495,12 +601,12 @@ def _verify(nb, files, limits, verify: dict, uid: int | None, kernel_root: Path)
     except verification.VerifierBroken as exc:  # the set-up's fault: no grade, a rerun retries
         return {"status": ERROR, "reason": str(exc)}
     finally:
-        watchdog.stop()
-        watchdog.kill()
-        watchdog.join(timeout=5)
-        if uid is not None:
-            kill_all(processes_of_uid(uid))
-        shutil.rmtree(root, ignore_errors=True)
+        if watchdog is not None:
+            watchdog.stop()
+            watchdog.kill()
+            if watchdog.is_alive():
+                watchdog.join(timeout=5)
+        sandbox.clean_processes()
     return {"verification": summary, "flags": flags,
             "verify_seconds": time.monotonic() - start}
 
@@ -514,70 +620,28 @@ def _close_event_loop() -> None:
         loop.close()
 
 
-def sandbox_wrapper(uid: int | None, root: Path, home: Path, limits: dict, *,
-                    connection_file: Path | None = None, workdir: Path | None = None,
-                    binds: list[tuple[Path, Path]] = (), hide: list[str] = ()) -> list[str]:
-    """The command prefix that starts a program in the sandbox (``autograder.sandbox``) as
-    ``uid``, with ``root`` writable, HOME ``home``, the ``binds`` shown read-only in place, and
-    ``limits["hide"]`` plus ``hide`` hidden; with ``uid`` None, no isolation at all."""
-    if uid is not None:
-        empty = root / "empty"
-        if not empty.exists():
-            empty.touch(mode=0o000)
-            os.chmod(empty, 0o000)
-        wrapper = [shutil.which("unshare") or "unshare", "--mount", "--net", "--pid", "--fork",
-                   "--kill-child", sys.executable, "-I", SANDBOX_SCRIPT,
-                   "--uid", str(uid), "--gid", str(uid), "--home", str(home),
-                   "--empty-file", str(empty), "--keep-writable", str(root),
-                   "--scratch-size", str(max(64 << 20, int(limits["memory_limit"]))),
-                   ]
-        if connection_file is not None:
-            wrapper += ["--connection-file", str(connection_file)]
-        for path in _keep_paths():
-            wrapper += ["--keep", path]
-        for path in [*limits.get("hide", []), *hide]:
-            wrapper += ["--hide", path]
-        for source, target in binds:
-            wrapper += ["--bind", f"{source}:{target}"]
-    else:
-        wrapper = [sys.executable, "-I", SANDBOX_SCRIPT, "--no-namespaces", "--home", str(home)]
-    if workdir is not None:
-        wrapper += ["--workdir", str(workdir)]
-    wrapper.append("--")
-    # if the grader itself is killed (SIGKILL, OOM), its kernels must not live on
-    setpriv = shutil.which("setpriv")
-    if setpriv:
-        wrapper = [setpriv, "--pdeathsig", "KILL", *wrapper]
-    return wrapper
-
-
-def _run(nb, files, limits, uid, root: Path, start: float) -> dict:
-    os.chmod(root, 0o711)  # others may pass through to their own folders, not list them
-    home, ipc = root / "home", root / "ipc"
-    home.mkdir(mode=0o700)
-    ipc.mkdir(mode=0o700)
-    _write_files(home, files)
-    connection_file = ipc / "kernel.json"
-
-    if uid is not None:
-        _chown_tree(home, uid)
-        os.chown(ipc, uid, uid)
-    wrapper = sandbox_wrapper(uid, root, home, limits, connection_file=connection_file)
-    km = SandboxKernelManager(wrapper=wrapper, transport="ipc", ip=str(ipc / "k"),
+def _run(nb, sandbox: Sandbox, start: float) -> dict:
+    limits = sandbox.limits
+    connection_file = sandbox.ipc / "kernel.json"
+    if sandbox.uid is not None:
+        os.chown(sandbox.ipc, sandbox.uid, sandbox.uid)
+    wrapper = sandbox.command("kernel", connection_file=connection_file)
+    km = SandboxKernelManager(wrapper=wrapper, transport="ipc", ip=str(sandbox.ipc / "k"),
                               connection_file=str(connection_file), log=_quiet_log())
     km.kernel_name = "python3"
+    # interrupts go as a message on the control channel (ipykernel then signals itself): a
+    # signal to the launcher's process group would reach bwrap, which dies of it
     km._kernel_spec = KernelSpec(argv=[sys.executable, "-m", "ipykernel_launcher", "-f",
                                        "{connection_file}"],
                                  display_name="Python 3 (autograder)", language="python",
-                                 interrupt_mode="signal")
+                                 interrupt_mode="message")
 
     settings = dict(limits.get("execute", {}))
     settings["timeout"] = int(limits["cell_timeout"])
     executor = SandboxedExecute(output_limit=int(limits.get("output_limit", 1 << 20)),
                                 log=_quiet_log(), **settings)
 
-    watchdog = Watchdog(uid, start + float(limits["notebook_timeout"]), int(limits["memory_limit"]),
-                        _dask_stop_flag(limits.get("stop_event")))
+    watchdog = sandbox.watchdog(start + float(limits["notebook_timeout"]))
     tail: collections.deque = collections.deque(maxlen=16)
     popen_box = []
 
@@ -590,7 +654,7 @@ def _run(nb, files, limits, uid, root: Path, start: float) -> dict:
     watchdog.start()
     failure: BaseException | None = None
     try:
-        executor.preprocess(nb, {"metadata": {"path": str(home)}}, km=km)
+        executor.preprocess(nb, {"metadata": {"path": str(sandbox.root)}}, km=km)
     except Exception as exc:  # whatever stopped the run, the cells that ran are kept
         failure = exc
     finally:
@@ -606,12 +670,51 @@ def _run(nb, files, limits, uid, root: Path, start: float) -> dict:
     seconds = time.monotonic() - start
     exit_code = popen_box[0].poll() if popen_box else None
     kernel_log = b"".join(tail).decode(errors="replace")[-2000:]
+    watchdog.memory_breached()
 
     status, reason = _outcome(nb, executor, watchdog, failure, limits, exit_code, kernel_log,
                               started=bool(popen_box))
     peak = None if watchdog.peak is None else watchdog.peak / (1 << 20)
     return {"executed": nb, "status": status, "reason": reason,
             "seconds": seconds, "peak_memory_mb": peak}
+
+
+#: (status, the limit in words, does this error output say the sandbox stopped the cell?)
+LIMIT_ERRORS = (
+    ("disk", "disk limit ({disk} in the working folder, /tmp and /dev/shm)",
+     lambda ename, evalue: "No space left on device" in evalue or "File too large" in evalue
+     or "[Errno 28]" in evalue or "[Errno 27]" in evalue),
+    ("processes", "process limit ({processes} processes and threads)",
+     lambda ename, evalue: ename == "BlockingIOError" and "[Errno 11]" in evalue
+     or "can't start new thread" in evalue),
+    ("memory", "memory limit ({memory})", lambda ename, evalue: ename == "MemoryError"),
+)
+
+
+def _limit_reached(nb, executor, limits) -> tuple[str, str | None]:
+    """A kernel that ran to the end: did a cell fail because of a limit of the sandbox (the
+    student's code sees those as exceptions), or was some output cut? ("graded", None) if not."""
+    sizes = {"disk": format_bytes(int(limits.get("disk_limit") or max(
+                 64 << 20, int(limits["memory_limit"])))),
+             "processes": int(limits.get("max_processes") or DEFAULT_MAX_PROCESSES),
+             "memory": format_bytes(int(limits["memory_limit"]))}
+    for i, cell in enumerate(nb.cells):
+        for out in cell.get("outputs", []) if cell.cell_type == "code" else []:
+            if out.get("output_type") != "error":
+                continue
+            ename, evalue = str(out.get("ename", "")), str(out.get("evalue", ""))
+            for status, limit, matches in LIMIT_ERRORS:
+                if matches(ename, evalue):
+                    return status, (f"{describe_cell(nb, i)} reached the sandbox's "
+                                    f"{limit.format(**sizes)}: {ename}: {evalue[:200]}; the "
+                                    f"cells after it ran as usual")
+    cut = sorted(getattr(executor, "_truncated", ()))
+    if cut:
+        cells = ", ".join(describe_cell(nb, i) for i in cut)
+        return "output", (f"{cells} produced more than {format_bytes(executor.output_limit)} of "
+                          f"output (the output limit per cell); the rest was cut, the grade is "
+                          f"unchanged")
+    return "graded", None
 
 
 def _outcome(nb, executor, watchdog, failure, limits, exit_code, kernel_log, started):
@@ -626,7 +729,7 @@ def _outcome(nb, executor, watchdog, failure, limits, exit_code, kernel_log, sta
             return "cell-timeout", (f"{cells} ran for more than {limits['cell_timeout']:g} s "
                                     f"(the cell time limit) and was interrupted; the cells after "
                                     f"it ran as usual")
-        return "graded", None
+        return _limit_reached(nb, executor, limits)
     if watchdog.kind == INTERRUPTED:
         return INTERRUPTED, "the grader was stopped"
     if running is None and not any(c.get("outputs") for c in nb.cells if c.cell_type == "code"):

@@ -36,7 +36,6 @@ import os
 import secrets
 import shutil
 import signal
-import subprocess
 import sys
 import threading
 import time
@@ -48,10 +47,11 @@ from pathlib import Path
 
 import nbformat
 
-from . import execute
-from .limits import (DEFAULT_MEMORY_LIMIT, DEFAULT_NOTEBOOK_TIMEOUT, DEFAULT_OUTPUT_LIMIT,
-                     NBGRADER_CELL_TIMEOUT)
+from . import execute, isolation
+from .limits import (DEFAULT_MAX_PROCESSES, DEFAULT_MEMORY_LIMIT, DEFAULT_NOTEBOOK_TIMEOUT,
+                     DEFAULT_OUTPUT_LIMIT, NBGRADER_CELL_TIMEOUT)
 from .replay import ReplayExecute, executed_folder
+from .setup_failure import SetupWatch, signatures
 from .state import State, notebook_entry, state_path, student_entry
 from .submissions import DEFAULT_FILENAME_REGEX, Submission, discover, stage
 
@@ -82,10 +82,18 @@ class Options:
     notebook_timeout: float = DEFAULT_NOTEBOOK_TIMEOUT
     memory_limit: int = DEFAULT_MEMORY_LIMIT
     output_limit: int = DEFAULT_OUTPUT_LIMIT
+    disk_limit: int | None = None
+    max_processes: int = DEFAULT_MAX_PROCESSES
     isolation: str = "auto"
     filename_regex: str = DEFAULT_FILENAME_REGEX
     db_url: str | None = None
     scheduler: str | None = None
+    #: the cluster's CA and the grader's certificate and key, for a ``tls://`` scheduler
+    tls_ca_file: Path | None = None
+    tls_cert: Path | None = None
+    tls_key: Path | None = None
+    #: accept a plain ``tcp://`` scheduler (no encryption, no authentication)
+    insecure: bool = False
     report: bool = True
     seed: int | None = None
     #: grade the instructor's own solution first, and refuse to grade when it loses points
@@ -234,47 +242,6 @@ class Course:
                 digest.update(hashlib.sha256(path.read_bytes()).digest())
         return digest.hexdigest()
 
-    def hidden_paths(self, submissions: Path, keep: list[str]) -> list[str]:
-        """What the student's code must not see: the course's private folders and gradebook,
-        every submission, the grader's own files. Never the course root itself (it may be a
-        repository that holds the Python environment and the package the notebooks import)."""
-        cd = self.coursedir
-        # folders this run writes to exist from the start, so that they can be covered
-        for folder in (self.root / ".autograder", Path(cd.format_path(
-                cd.autograded_directory, ".", "."))):
-            folder.mkdir(parents=True, exist_ok=True)
-        paths = {str(self.source.parent), str(self.root / ".autograder"),
-                 str(Path(submissions).resolve()), os.path.normpath(self.course_submitted)}
-        for step in (cd.source_directory, cd.submitted_directory, cd.autograded_directory,
-                     cd.feedback_directory, "source_with_tests"):
-            paths.add(os.path.normpath(cd.format_path(step, ".", ".")))
-        url = cd.db_url
-        from sqlalchemy.engine import make_url
-        try:
-            parsed = make_url(url)
-        except Exception:
-            parsed = None
-        if parsed is not None and parsed.drivername.startswith("sqlite") and parsed.database:
-            db = Path(parsed.database)
-            db = db if db.is_absolute() else Path.cwd() / db
-            paths.update(str(db) + suffix for suffix in ("", "-journal", "-wal", "-shm"))
-        elif parsed is not None:
-            host = parsed.query.get("host") or parsed.host or ""
-            host = host[0] if isinstance(host, tuple) else host
-            if str(host).startswith("/"):
-                paths.add(str(host))  # the database server's unix socket folder
-            paths.update(["/run/postgresql", "/var/run/postgresql", "/run/mysqld"])
-        safe = []
-        self.unhidden = []
-        for p in sorted(paths):
-            p = os.path.realpath(p)
-            if p in ("/", str(self.root)) or any(k == p or k.startswith(p + "/") for k in keep):
-                self.unhidden.append(p)  # hiding it would hide Python or the course's package
-                continue
-            if os.path.lexists(p):
-                safe.append(p)
-        return safe
-
     # -- the three steps --------------------------------------------------------------------
 
     def working_files(self, staged: Path) -> dict[str, bytes]:
@@ -356,20 +323,8 @@ class Course:
 # -- isolation ---------------------------------------------------------------------------------
 
 def namespaces_problem() -> str | None:
-    """None when this machine can run kernels in namespaces, else why not."""
-    if os.geteuid() != 0:
-        return "the grader is not running as root"
-    unshare = shutil.which("unshare")
-    if unshare is None:
-        return "the `unshare` command (util-linux) is not installed"
-    try:
-        result = subprocess.run([unshare, "--mount", "--net", "--pid", "--fork", "--kill-child",
-                                 "true"], capture_output=True, text=True, timeout=20)
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        return f"`unshare` failed: {exc}"
-    if result.returncode != 0:
-        return f"`unshare` failed: {result.stderr.strip() or result.returncode}"
-    return None
+    """None when this machine can run kernels in the sandbox, else why not."""
+    return isolation.bwrap_problem()
 
 
 def resolve_isolation(requested: str) -> str:
@@ -454,13 +409,9 @@ class Grader:
         limits = {"cell_timeout": float(cell_timeout),
                   "notebook_timeout": float(o.notebook_timeout),
                   "memory_limit": int(o.memory_limit), "output_limit": int(o.output_limit),
-                  "isolation": isolation}
-        limits["hide"] = course.hidden_paths(submissions, execute._keep_paths())
+                  "disk_limit": int(o.disk_limit or o.memory_limit),
+                  "max_processes": int(o.max_processes), "isolation": isolation}
         limits["execute"] = course.execute_settings
-        for path in course.unhidden if isolation == "namespaces" else []:
-            print(f"warning: {path} stays visible to student code: it holds the course root, "
-                  f"Python or the package the notebooks import; keep submissions and nbgrader's "
-                  f"folders apart from those", file=self.err)
 
         self._lock_assignment(course)
         state = State(state_path(course.root, o.assignment), o.assignment)
@@ -469,7 +420,7 @@ class Grader:
             state.seed = o.seed if o.seed is not None else secrets.randbits(62)
         self.seed = state.seed
         context = json.dumps({"source": course.source_digest(), "limits": dict(
-            limits, hide=None, execute=None), "seed": self.seed}, sort_keys=True)
+            limits, execute=None), "seed": self.seed}, sort_keys=True)
         todo, up_to_date = self._plan(course, state, found.submissions, context)
 
         executor = self._executor() if todo else None
@@ -482,9 +433,14 @@ class Grader:
                 executor[4]()
                 print(f"preflight failed, nothing graded or recorded: {exc}", file=self.err)
                 return PREFLIGHT_EXIT
+        broken = None
         if executor is not None:
             self._grade(course, state, todo, limits, executor)
+            broken = self.setup_watch.stop_message()
         self._print_summary(course, found, todo, up_to_date, time.monotonic() - t0)
+        if broken is not None:
+            print(broken, file=self.err)
+            return PREFLIGHT_EXIT
         if self.stopping is not None:
             return 128 + self.stopping
         if o.report:
@@ -579,13 +535,21 @@ class Grader:
         """A concurrent.futures executor: a local thread pool, or a Dask cluster's."""
         o = self.options
         if o.scheduler:
+            from .certificates import INSECURE_WARNING, scheduler_security, tls_failure
+            try:
+                security = scheduler_security(o)
+            except ValueError as exc:
+                raise UsageError(str(exc)) from None
+            if security is None:
+                print(INSECURE_WARNING.format(address=o.scheduler), file=self.err)
             try:
                 from distributed import Client
-                client = Client(o.scheduler, timeout="20s")
+                client = Client(o.scheduler, timeout="20s", security=security)
             except Exception as exc:
-                raise UsageError(f"cannot reach the Dask scheduler {o.scheduler}: "
-                                 f"{str(exc).splitlines()[0] if str(exc) else type(exc).__name__}"
-                                 ) from None
+                first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+                hint = tls_failure(exc)
+                raise UsageError(f"cannot reach the Dask scheduler {o.scheduler}: {first}"
+                                 + (f"; {hint}" if hint else "")) from None
             workers = o.workers or max(1, sum(client.nthreads().values()))
             stop_event = f"autograder-stop-{uuid.uuid4().hex}"
 
@@ -603,9 +567,17 @@ class Grader:
         return pool, workers, None, execute.request_stop, lambda: None
 
     def _grade(self, course: Course, state: State, todo, limits: dict, executor) -> None:
+        """Send every student of ``todo`` to the executor and record each as it comes back, until
+        the end, Ctrl-C, or a broken set-up (``autograder.setup_failure``): results that look like
+        one are held back, recorded at the end, and never recorded when the set-up stops the run."""
         from tqdm import tqdm
 
         executor, workers, stop_event, stop_workers, close = executor
+        self.setup_watch = SetupWatch()
+
+        def stopping() -> bool:
+            return self.stopping is not None or self.setup_watch.tripped is not None
+
         limits = dict(limits, stop_event=stop_event)
         self.workers = workers
         staging = course.work / "submitted"
@@ -620,13 +592,13 @@ class Grader:
                    file=self.err, dynamic_ncols=True, smoothing=0.05)
         stop_sent = False
         try:
-            while (queue and self.stopping is None) or pending or jobs_open:
-                while queue and self.stopping is None and len(pending) < workers + 1:
+            while (queue and not stopping()) or pending or jobs_open:
+                while queue and not stopping() and len(pending) < workers + 1:
                     sub, fingerprint = queue.popleft()
                     job = Job(sub, fingerprint, time.monotonic())
                     jobs_open.append(job)
                     self._start(course, job, staging, sanitize, executor, limits, pending, bar)
-                if self.stopping is not None and not stop_sent:
+                if stopping() and not stop_sent:
                     stop_sent = True
                     stop_workers()
                     for fut in list(pending):
@@ -648,6 +620,9 @@ class Grader:
                     jobs_open.remove(job)
                     if self._finish(course, state, job, bar):
                         bar.update(1)
+            if not stopping():  # the set-up held: the held-back results are grades like any other
+                for job, came_back in self.setup_watch.release():
+                    self._finish(course, state, job, bar, came_back)
         finally:
             bar.close()
             for s, handler in previous.items():
@@ -680,14 +655,23 @@ class Grader:
             pending[fut] = (job, notebook)
             job.waiting.add(notebook)
 
-    def _finish(self, course: Course, state: State, job: Job, bar) -> bool:
+    def _finish(self, course: Course, state: State, job: Job, bar,
+                came_back: float | None = None) -> bool:
         """Record one student whose notebooks have all come back. False when nothing was
-        recorded because the run is stopping."""
+        recorded because the run is stopping. A result that looks like a broken set-up is held
+        back (True, nothing recorded yet); ``came_back``: the time a held-back result came back,
+        when it is recorded at the end of the run."""
         sub = job.sub
         results = job.results
         if job.failure == execute.INTERRUPTED or any(
                 r["status"] == execute.INTERRUPTED for r in results.values()):
             return False
+        if came_back is None:
+            found = signatures(results) if job.failure is None else []
+            if self.setup_watch.finish(sub.student, found, (job, time.monotonic())):
+                bar.write(f"{sub.student}: held back, the set-up may be broken: "
+                          f"{found[0].place()}: {found[0].error()}")
+                return True
         notebooks = {nb: notebook_entry(status, reason) for nb, (status, reason)
                      in sub.problems.items()}
         failure = job.failure or next((f"{nb}: {r['reason']}" for nb, r in sorted(results.items())
@@ -726,7 +710,7 @@ class Grader:
             bar.write(f"{sub.student}: FAILED: {failure}")
             self.failed[sub.student] = failure
             status, reason = "failed", failure
-        seconds = time.monotonic() - job.started
+        seconds = (came_back or time.monotonic()) - job.started
         state.record(sub.student,
                      student_entry(job.fingerprint, status, reason, seconds, notebooks))
         return True

@@ -8,6 +8,8 @@ import re
 DEFAULT_NOTEBOOK_TIMEOUT = 600.0
 #: memory (RSS) of one kernel and every process it starts (bytes)
 DEFAULT_MEMORY_LIMIT = 2 << 30
+#: processes and threads of one kernel's uid at once
+DEFAULT_MAX_PROCESSES = 256
 #: output kept per cell (bytes); nbgrader's LimitOutput trims further when it records the grades
 DEFAULT_OUTPUT_LIMIT = 1 << 20
 #: nbgrader's cell time limit when the course sets none (Execute.timeout)
@@ -37,3 +39,15 @@ def duration(text: str) -> float:
         raise argparse.ArgumentTypeError(f"{text!r} is not a positive duration such as 30, 90s, "
                                          f"5m or 1h")
     return float(match.group(1)) * {None: 1, "s": 1, "m": 60, "min": 60, "h": 3600}[match.group(2)]
+
+
+def process_count(text: str) -> int:
+    """'64' -> 64 (a kernel needs about 20 threads to start)."""
+    try:
+        count = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if count < 32:
+        raise argparse.ArgumentTypeError(f"{text!r} is too few: a kernel needs about 20 "
+                                         f"processes and threads to start; give 32 or more")
+    return count

@@ -15,7 +15,8 @@ Format::
                 "seconds": 12.3,
                 "notebooks": {
                     "01-neuron": {"status": "graded" | "missing" | "corrupt" | "misnamed"
-                                            | "crashed" | "timeout" | "memory" | "cell-timeout",
+                                            | "crashed" | "timeout" | "memory" | "cell-timeout"
+                                            | "disk" | "processes" | "output",
                                   "reason": null | "what happened, in plain English",
                                   "seconds": 11.9,
                                   "peak_memory_mb": 181.2 | null,
@@ -44,7 +45,7 @@ from pathlib import Path
 
 #: per-notebook statuses, in the order the summary lists them
 NOTEBOOK_STATUSES = ("graded", "missing", "corrupt", "misnamed", "crashed", "timeout", "memory",
-                     "cell-timeout")
+                     "cell-timeout", "disk", "processes", "output")
 
 
 def state_path(course: Path, assignment: str) -> Path:

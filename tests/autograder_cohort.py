@@ -172,8 +172,8 @@ def write_submission(submissions: Path, student: str, nb_or_bytes, name: str = A
 
 
 def run_grader(course: Path, submissions: Path, *args: str, timeout: float = 600,
-               **popen) -> subprocess.CompletedProcess:
-    env = dict(os.environ)
+               env_extra: dict | None = None, **popen) -> subprocess.CompletedProcess:
+    env = dict(os.environ, **(env_extra or {}))
     env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
     env["PYTHONPATH"] = str(ROOT)
     return subprocess.run([sys.executable, "-m", "autograder", "grade", ASSIGNMENT,

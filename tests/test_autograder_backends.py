@@ -3,11 +3,16 @@
 The PostgreSQL server is real: ``initdb`` and ``pg_ctl`` of the installed PostgreSQL (CI installs
 Debian's ``postgresql`` package), run as an unprivileged user (PostgreSQL refuses root), on a unix
 socket in a temporary folder and a free port. The Dask cluster is a ``distributed.LocalCluster``
-with two worker processes; its grades must equal those of the default local thread pool.
+with two worker processes behind TLS, with the certificates of ``python -m autograder
+certificates``; its grades must equal those of the default local thread pool. A plain ``tcp://``
+scheduler is refused unless ``--insecure`` is given, and a certificate from another CA is refused
+with a message, not a traceback.
 """
 from __future__ import annotations
 
+import contextlib
 import glob
+import io
 import json
 import pwd
 import shutil
@@ -18,8 +23,13 @@ from pathlib import Path
 
 import pytest
 
+from autograder import certificates
+from autograder.__main__ import main
+
 from .autograder_cohort import (ASSIGNMENT, POINTS, SOLUTION, fill, grade_here, make_course, scores,
                                 write_submission)
+
+pytestmark = pytest.mark.root  # the grading sandbox (conftest.py)
 
 FULL = sum(POINTS.values())
 
@@ -126,23 +136,60 @@ def test_a_rerun_against_postgresql_grades_nothing_new(graded_in_postgres):
 
 # -- Dask --------------------------------------------------------------------------------------
 
-@pytest.fixture(scope="module")
-def dask_scheduler():
-    from distributed import LocalCluster
+def run_cli(*args: str) -> tuple[int, str, str]:
+    """``python -m autograder ARGS`` in this process: (exit code, stdout, stderr)."""
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main([str(a) for a in args])
+    return code, out.getvalue(), err.getvalue()
 
-    cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                           dashboard_address=None, silence_logs=50)
+
+def tls_options(folder: Path) -> list[str]:
+    """The grader's TLS options for the files of one ``certificates`` folder."""
+    return ["--tls-ca-file", str(folder / certificates.CA),
+            "--tls-cert", str(folder / certificates.CLIENT_CERT),
+            "--tls-key", str(folder / certificates.CLIENT_KEY)]
+
+
+@pytest.fixture(scope="module")
+def cluster_certificates(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("tls") / "cluster"
+    code, out, err = run_cli("certificates", folder, "--hostname", "127.0.0.1")
+    assert code == 0, out + err
+    return folder
+
+
+@pytest.fixture(scope="module")
+def dask_scheduler(cluster_certificates):
+    """A TLS-only LocalCluster: its scheduler and workers use scheduler.pem, as the printed
+    `dask scheduler` and `dask worker` commands have them do."""
+    from distributed import LocalCluster
+    from distributed.security import Security
+
+    server = {"cert": str(cluster_certificates / certificates.SCHEDULER_CERT),
+              "key": str(cluster_certificates / certificates.SCHEDULER_KEY)}
+    security = Security(tls_ca_file=str(cluster_certificates / certificates.CA),
+                        tls_scheduler_cert=server["cert"], tls_scheduler_key=server["key"],
+                        tls_worker_cert=server["cert"], tls_worker_key=server["key"],
+                        tls_client_cert=server["cert"], tls_client_key=server["key"],
+                        require_encryption=True)
+    # dashboard_address ":0": its HTTP server (always started) on a free port, not on 8787
+    cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True, protocol="tls",
+                           security=security, dashboard_address=":0", silence_logs=50)
     try:
+        assert cluster.scheduler_address.startswith("tls://")
         yield cluster.scheduler_address
     finally:
         cluster.close()
 
 
 @pytest.fixture(scope="module")
-def local_and_dask(dask_scheduler, tmp_path_factory):
+def local_and_dask(dask_scheduler, cluster_certificates, tmp_path_factory):
     base = tmp_path_factory.mktemp("dask")
     runs = {}
-    for name, extra in (("local", ["--workers", "2"]), ("dask", ["--scheduler", dask_scheduler])):
+    for name, extra in (("local", ["--workers", "2"]),
+                        ("dask", ["--scheduler", dask_scheduler,
+                                  *tls_options(cluster_certificates)])):
         course, submissions = base / name / "course", base / name / "submissions"
         released = make_course(course)
         for student, nb in cohort(released).items():
@@ -156,6 +203,7 @@ def test_dask_runs_and_says_so(local_and_dask, dask_scheduler):
     assert code == 0, out + err
     assert f"running on Dask scheduler {dask_scheduler}" in out
     assert "4 graded, 0 failed" in out and "with 2 workers" in out
+    assert "--insecure" not in err
 
 
 def test_dask_grades_equal_the_local_grades(local_and_dask):
@@ -168,3 +216,122 @@ def test_dask_grades_equal_the_local_grades(local_and_dask):
     statuses = {name: {s: e["notebooks"][ASSIGNMENT]["status"] for s, e in state(c).items()}
                 for name, (c, _) in local_and_dask.items()}
     assert statuses["dask"] == statuses["local"]
+
+
+# -- who may use the cluster -------------------------------------------------------------------
+
+def course_of_one(base: Path) -> tuple[Path, Path]:
+    """A course with one correct submission: something to grade (the scheduler is reached only
+    when there is)."""
+    course, submissions = base / "course", base / "submissions"
+    write_submission(submissions, "correct", fill(make_course(course), SOLUTION))
+    return course, submissions
+
+
+@pytest.fixture(scope="module")
+def one_student(tmp_path_factory):
+    """A course the refused runs share: none of them grades or records anything."""
+    return course_of_one(tmp_path_factory.mktemp("one"))
+
+
+@pytest.mark.parametrize("address", ["tcp://127.0.0.1:8786", "127.0.0.1:8786"])
+def test_a_plain_scheduler_is_refused_without_insecure(one_student, address):
+    course, submissions = one_student
+    code, out, err = grade_here(course, submissions, "--scheduler", address)
+    assert code == 2, out + err
+    assert f"--scheduler {address} is not encrypted or authenticated" in err
+    assert "run code as root" in err and "tls://" in err and "--insecure" in err
+    assert "Traceback" not in err and not (course / ".autograder").exists()
+
+
+def test_options_in_code_refuse_a_plain_scheduler_too(one_student):
+    from autograder.grade import Options, UsageError, grade
+
+    course, submissions = one_student
+    with pytest.raises(UsageError, match="not encrypted or authenticated"):
+        grade(Options(ASSIGNMENT, submissions, course=course, scheduler="tcp://127.0.0.1:8786",
+                      report=False, preflight=False), io.StringIO(), io.StringIO())
+
+
+def test_tls_options_need_their_files(one_student, cluster_certificates):
+    course, submissions = one_student
+    code, _, err = grade_here(course, submissions, "--scheduler", "tls://127.0.0.1:8786",
+                              "--tls-ca-file", str(cluster_certificates / certificates.CA))
+    assert code == 2 and "needs --tls-cert, --tls-key" in err
+    code, _, err = grade_here(course, submissions, "--scheduler", "tls://127.0.0.1:8786",
+                              *tls_options(cluster_certificates)[:4], "--tls-key",
+                              str(cluster_certificates / "missing.pem"))
+    assert code == 2 and "missing.pem: no such file" in err
+
+
+def test_insecure_accepts_a_plain_scheduler_with_a_warning(tmp_path):
+    from distributed import LocalCluster
+
+    course, submissions = course_of_one(tmp_path)
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=False, protocol="tcp",
+                      dashboard_address=":0", silence_logs=50) as cluster:
+        address = cluster.scheduler_address
+        assert address.startswith("tcp://")
+        code, out, err = grade_here(course, submissions, "--scheduler", address, "--insecure",
+                                    "--no-preflight")
+    assert code == 0, out + err
+    assert f"WARNING: --insecure: the Dask scheduler {address} is reached without encryption" in err
+    assert "1 graded, 0 failed" in out
+    assert scores(f"sqlite:///{course / 'gradebook.db'}", "correct")[1] == FULL
+
+
+@pytest.mark.parametrize("stranger", ["ca", "client"])
+def test_a_certificate_of_another_ca_is_refused_clearly(one_student, dask_scheduler,
+                                                        cluster_certificates, tmp_path, stranger):
+    """"ca": the grader trusts another CA than the cluster's; "client": its certificate is not
+    one the cluster's CA signed. Either way: exit 2, what to check, no traceback, nothing graded."""
+    course, submissions = one_student
+    other = tmp_path / "other"
+    certificates.make_certificates(other)
+    ca, cert, key = tls_options(cluster_certificates)[1::2]
+    if stranger == "ca":
+        ca = str(other / certificates.CA)
+    else:
+        cert, key = str(other / certificates.CLIENT_CERT), str(other / certificates.CLIENT_KEY)
+    options = ["--tls-ca-file", ca, "--tls-cert", cert, "--tls-key", key]
+    code, out, err = grade_here(course, submissions, "--scheduler", dask_scheduler, *options)
+    assert code == 2, out + err
+    assert f"cannot reach the Dask scheduler {dask_scheduler}" in err
+    assert "the TLS handshake failed: --tls-ca-file must be the CA" in err
+    assert "Traceback" not in err
+    assert not list((course / "autograded").rglob("*.ipynb"))
+
+
+def test_certificates_are_signed_by_their_ca_and_keys_are_private(tmp_path):
+    from cryptography import x509
+
+    folder = tmp_path / "tls"
+    code, out, err = run_cli("certificates", folder, "--hostname", "10.0.0.5",
+                             "--hostname", "scheduler.example.org")
+    assert code == 0, out + err
+    modes = {p.name: p.stat().st_mode & 0o777 for p in folder.iterdir()}
+    assert modes == {"ca.pem": 0o644, "scheduler.pem": 0o644, "scheduler-key.pem": 0o600,
+                     "client.pem": 0o644, "client-key.pem": 0o600}
+    ca = x509.load_pem_x509_certificate((folder / "ca.pem").read_bytes())
+    for name in ("scheduler.pem", "client.pem"):
+        x509.load_pem_x509_certificate((folder / name).read_bytes()).verify_directly_issued_by(ca)
+    scheduler = x509.load_pem_x509_certificate((folder / "scheduler.pem").read_bytes())
+    names = scheduler.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
+    assert [str(ip) for ip in names.get_values_for_type(x509.IPAddress)] == ["10.0.0.5"]
+    assert names.get_values_for_type(x509.DNSName) == ["scheduler.example.org"]
+    ca_pem = str(folder / "ca.pem")
+    assert (f"dask scheduler --port 8786 --tls-ca-file {ca_pem} --tls-cert "
+            f"{folder / 'scheduler.pem'} --tls-key {folder / 'scheduler-key.pem'}") in out
+    assert f"dask worker tls://SCHEDULER_HOST:8786 --tls-ca-file {ca_pem}" in out
+    assert f"--tls-cert {folder / 'client.pem'} --tls-key {folder / 'client-key.pem'}" in out
+
+
+def test_certificates_never_overwrite(tmp_path):
+    folder = tmp_path / "tls"
+    folder.mkdir()
+    (folder / "client-key.pem").write_text("the instructor's own key")
+    code, out, err = run_cli("certificates", folder)
+    assert code == 2, out + err
+    assert "refusing to overwrite" in err and "client-key.pem" in err and "Traceback" not in err
+    assert [p.name for p in folder.iterdir()] == ["client-key.pem"]  # nothing else written either
+    assert (folder / "client-key.pem").read_text() == "the instructor's own key"

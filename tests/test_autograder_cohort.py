@@ -6,7 +6,7 @@ The students (answers to the tiny assignment of ``tests/autograder_cohort.py``):
 - ``exits`` (``os._exit(1)``), ``segv`` (a segfault through ctypes): the kernel dies in ``add``;
 - ``loops`` (``while True``): interrupted at the cell time limit, the rest runs;
   ``stubborn`` ignores SIGINT too, so its kernel is killed;
-- ``hog`` allocates past ``--memory-limit 300M``; ``chatty`` prints 50 MB;
+- ``hog`` allocates past ``--memory-limit 300M``; ``chatty`` prints 50 MB (kept: 1 MB);
 - ``sleeper`` (its own run, with a short ``--notebook-timeout``) sleeps forever;
 - ``corrupt`` (not JSON), ``missing`` (no notebook), ``misnamed`` (``Tiny_final.ipynb``);
 - ``tamper`` writes to the gradebook file and runs an SQL UPDATE on it;
@@ -37,6 +37,8 @@ from autograder.execute import SLOT_UID_BASE
 
 from .autograder_cohort import (ASSIGNMENT, HIDDEN_MARKER, POINTS, SOLUTION, fill, make_course,
                                 run_grader, scores, snapshot, write_submission)
+
+pytestmark = pytest.mark.root  # the grading sandbox (conftest.py)
 
 FULL = sum(POINTS.values())
 SQUARE_ONLY = {"test_square": 2.0, "test_add": 0.0, "test_greet": 0.0}
@@ -159,7 +161,7 @@ EXPECTED = {  # student -> (per test cell score, notebook status, words in the r
     "loops": ({**ALL, "test_add": 0.0}, "cell-timeout", ['grade id "add"', "interrupted"]),
     "stubborn": (SQUARE_ONLY, "cell-timeout", ['grade id "add"', "did not stop"]),
     "hog": (SQUARE_ONLY, "memory", ['grade id "add"', "300 MB allowed"]),
-    "chatty": (ALL, "graded", None),
+    "chatty": (ALL, "output", ['grade id "square"', "1 MB", "output limit"]),
     "corrupt": ({g: 0.0 for g in POINTS}, "corrupt", ["not a valid notebook"]),
     "missing": ({g: 0.0 for g in POINTS}, "missing", ["tiny.ipynb", "not submitted"]),
     "misnamed": ({g: 0.0 for g in POINTS}, "misnamed", ["Tiny_final.ipynb"]),
@@ -234,7 +236,7 @@ def test_every_student_has_a_status_and_a_reason(graded, student):
     else:
         for word in words:
             assert word in notebook["reason"]
-    if status in ("graded", "crashed", "timeout", "memory", "cell-timeout"):
+    if status in ("graded", "crashed", "timeout", "memory", "cell-timeout", "output"):
         assert notebook["seconds"] > 0 and notebook["peak_memory_mb"] > 10
 
 

@@ -12,7 +12,7 @@ GRADER = {
     "PGPASSWORD": "pw", "AWS_SECRET_ACCESS_KEY": "k", "GITHUB_TOKEN": "t", "SSH_AUTH_SOCK": "/s",
     "DASK_DISTRIBUTED__COMM__TLS__CLIENT__KEY": "/k", "JPY_API_TOKEN": "t",
     "HOME": "/root", "USER": "root", "SUDO_USER": "admin", "MAIL": "/var/mail/root",
-    "LD_PRELOAD": "/evil.so", "PYTHONSTARTUP": "/root/.pythonrc", "IPYTHONDIR": "/root/.ipython",
+    "LD_PRELOAD": "/evil.so", "TF_VAR_db_password": "pw", "PYTHONSTARTUP": "/root/.pythonrc", "IPYTHONDIR": "/root/.ipython",
 }
 
 
@@ -20,7 +20,7 @@ def test_only_allowlisted_variables_reach_the_kernel():
     env = kernel_environment("/home/student", GRADER)
     for name in ("DATABASE_URL", "MYSQL_PWD", "PGPASSWORD", "AWS_SECRET_ACCESS_KEY", "GITHUB_TOKEN",
                  "SSH_AUTH_SOCK", "DASK_DISTRIBUTED__COMM__TLS__CLIENT__KEY", "JPY_API_TOKEN",
-                 "SUDO_USER", "MAIL", "LD_PRELOAD", "PYTHONSTARTUP", "IPYTHONDIR"):
+                 "SUDO_USER", "MAIL", "LD_PRELOAD", "TF_VAR_db_password", "PYTHONSTARTUP", "IPYTHONDIR"):
         assert name not in env, name
     for name in ("PATH", "LANG", "LC_ALL", "PYTHONPATH", "DLCOURSE_PROGRESS",
                  "TF_CPP_MIN_LOG_LEVEL"):

@@ -46,6 +46,8 @@ from .notebooks import SOLUTIONS
 from .test_autograder_cohort import visible_base
 from .test_grading import BUGS, answers_from_solution, fill_in, nbgrader_cli
 
+pytestmark = pytest.mark.root  # the grading sandbox (conftest.py)
+
 LESSON = "01-neuron"
 SEED = 20261129
 LAZY = "def sigmoid(z):\n    return np.zeros_like(np.asarray(z, dtype=float))\n"
@@ -317,7 +319,7 @@ def test_verification_runs_the_same_on_a_dask_cluster(graded):
         on_dask, submissions = make_course(base)
         submit(on_dask, submissions, {s: STUDENTS[s] for s in subset})
         summary = grade(on_dask, submissions, "--seed", str(SEED),
-                        "--scheduler", cluster.scheduler_address)
+                        "--scheduler", cluster.scheduler_address, "--insecure")
         assert "running on Dask scheduler" in summary
         assert all_scores(on_dask, subset) == {s: all_scores(course, subset)[s] for s in subset}
         flags = state(on_dask)["students"]["frame_peek"]["notebooks"][LESSON]["flags"]

@@ -15,6 +15,8 @@ from nbgrader.api import Gradebook
 from .autograder_cohort import ROOT, grader_command, grader_env, nbgrader_cli
 from .test_grading import BUGS, answers_from_solution, fill_in
 
+pytestmark = pytest.mark.root  # the grading sandbox (conftest.py)
+
 LESSON = "01-neuron"
 STUDENTS = ["ada", "blank", "bugsy"]
 

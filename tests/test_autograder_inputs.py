@@ -18,6 +18,8 @@ from .autograder_cohort import (ASSIGNMENT, POINTS, ROOT, SOLUTION, fill, genera
                                 grade_here, grader_env, make_course, scores, snapshot,
                                 source_notebook, write_submission)
 
+pytestmark = pytest.mark.root  # the grading sandbox (conftest.py)
+
 FULL = sum(POINTS.values())
 
 

@@ -10,11 +10,14 @@ from __future__ import annotations
 import json
 import shutil
 
+import pytest
 from nbgrader.api import Gradebook, MissingEntry
 
 from .autograder_cohort import (ASSIGNMENT, SOLUTION, fill, make_course, run_grader,
                                 write_submission)
 from .test_autograder_cohort import visible_base
+
+pytestmark = pytest.mark.root  # the grading sandbox (conftest.py)
 
 PREFLIGHT_EXIT = 3
 

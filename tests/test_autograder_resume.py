@@ -27,6 +27,8 @@ from autograder.execute import SLOT_UID_BASE
 from .autograder_cohort import (ASSIGNMENT, POINTS, ROOT, SOLUTION, fill, grader_command,
                                 grader_env, make_course, scores, snapshot, write_submission)
 
+pytestmark = pytest.mark.root  # the grading sandbox (conftest.py)
+
 STUDENTS = [f"s{i}" for i in range(8)]
 SLOW = {**SOLUTION, "add": "import time\ntime.sleep(1)\n" + SOLUTION["add"]}
 

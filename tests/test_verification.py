@@ -24,12 +24,13 @@ SEED = 7
 
 def launcher(exercises, root: Path):
     """A function that starts a runner with the verifier's view of the package, unsandboxed."""
-    (root / "work").mkdir()
-    (root / "home").mkdir()
+    for folder in ("work", "home", "ipython"):
+        (root / folder).mkdir()
     view = reference_view.build_view(root / "view", exercises)
-    command = execute.sandbox_wrapper(None, root, root / "home", {"memory_limit": 1 << 30},
-                                      workdir=root / "work")
-    command += [sys.executable, "-I", verification.RUNNER_SCRIPT, "--view", str(view.parent)]
+    command = [sys.executable, "-I", execute.SANDBOX_SCRIPT, "inner", "--no-namespaces",
+               "--home", str(root / "home"), "--workdir", str(root / "work"),
+               "--ipythondir", str(root / "ipython"), "--",
+               sys.executable, "-I", verification.RUNNER_SCRIPT, "--view", str(view.parent)]
     return lambda: verification.RunnerProcess(command, str(root / "work"))
 
 
