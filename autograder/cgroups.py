@@ -1,4 +1,4 @@
-"""A hard memory limit for one kernel: a memory cgroup, enforced by the Linux kernel.
+"""A hard memory limit and a fair share of the CPU for one kernel: cgroups, enforced by Linux.
 
 ``MemoryCgroup.create(name, limit)`` makes a child of the grader's own cgroup with ``limit``
 bytes (cgroup v2: ``memory.max``, swap off; cgroup v1: ``memory.limit_in_bytes`` and
@@ -7,6 +7,10 @@ it before anything of the student's starts, so every process of the sandbox is c
 what they write to the sandbox's tmpfs (``/sandbox``, ``/dev/shm``): tmpfs pages are memory. Past
 the limit the Linux kernel's OOM killer stops the largest process (the kernel), and
 ``oom_kills()`` tells the grader why it died.
+
+The same cgroup (v2) or a sibling in the ``cpu`` hierarchy (v1) gives each kernel an equal CPU
+share: a kernel that starts ten busy processes gets no more of the machine than one that starts
+none, so a correct answer next to it still finishes within the time limits.
 
 Where neither version can be written (no memory controller, no delegation), ``create`` returns
 None and the sandbox falls back to ``RLIMIT_AS`` (see ``autograder.sandbox``). Setting
@@ -48,6 +52,7 @@ class MemoryCgroup:
 
     def __init__(self, path: Path, version: int, limit: int):
         self.path, self.version, self.limit = path, version, limit
+        self.cpu_path: Path | None = None  # v1: the kernel's cgroup in the cpu hierarchy
 
     @classmethod
     def create(cls, name: str, limit: int) -> MemoryCgroup | None:
@@ -63,6 +68,7 @@ class MemoryCgroup:
                 group = cls(path, version, limit)
                 try:
                     group._set_limit()
+                    group._add_cpu(name)
                     return group
                 except OSError:
                     group.remove()
@@ -74,9 +80,10 @@ class MemoryCgroup:
         v2 = _own_path(None)
         if v2 is not None and (ROOT / "cgroup.controllers").exists():
             parent = ROOT / v2.lstrip("/")
-            with contextlib.suppress(OSError):
-                if "memory" not in (parent / "cgroup.subtree_control").read_text().split():
-                    _write(parent / "cgroup.subtree_control", "+memory")
+            for controller in ("memory", "cpu"):
+                with contextlib.suppress(OSError):
+                    if controller not in (parent / "cgroup.subtree_control").read_text().split():
+                        _write(parent / "cgroup.subtree_control", f"+{controller}")
             yield 2, parent
         v1 = _own_path("memory")
         if v1 is not None and (ROOT / "memory" / "memory.limit_in_bytes").exists():
@@ -91,6 +98,18 @@ class MemoryCgroup:
             _write(self.path / "memory.limit_in_bytes", str(self.limit))
             if (self.path / "memory.memsw.limit_in_bytes").exists():
                 _write(self.path / "memory.memsw.limit_in_bytes", str(self.limit))
+
+    def _add_cpu(self, name: str) -> None:
+        """v1: a sibling cgroup in the cpu hierarchy (equal shares by default); v2: the cpu
+        controller of this one, when the parent delegates it (equal weights by default)."""
+        if self.version == 1:
+            own = _own_path("cpu")
+            if own is not None and (ROOT / "cpu" / "cpu.shares").exists():
+                path = ROOT / "cpu" / own.lstrip("/") / name
+                with contextlib.suppress(OSError):
+                    self._remove(path)
+                    path.mkdir()
+                    self.cpu_path = path
 
     def _read(self, name: str) -> str:
         try:
@@ -121,12 +140,16 @@ class MemoryCgroup:
         return self._counter("memory.oom_control", "oom_kill") or (
             1 if self._counter("memory.oom_control", "under_oom") else 0)
 
-    def procs_file(self) -> str:
-        return str(self.path / "cgroup.procs")
+    def procs_files(self) -> list[str]:
+        """The files a process writes its pid to, to join (memory and, on v1, cpu)."""
+        paths = [self.path] + ([self.cpu_path] if self.cpu_path is not None else [])
+        return [str(p / "cgroup.procs") for p in paths]
 
     def remove(self) -> None:
         """Kill what is left in it and remove it."""
         self._remove(self.path)
+        if self.cpu_path is not None:
+            self._remove(self.cpu_path)
 
     @staticmethod
     def _remove(path: Path) -> None:

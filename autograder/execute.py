@@ -532,7 +532,8 @@ class Sandbox:
             self.cgroup.remove()
         self.cgroup = MemoryCgroup.create(f"autograder-slot-{self.slot}", self.memory_limit)
         outer = sandbox + ["outer"] + (
-            ["--cgroup-procs", self.cgroup.procs_file()] if self.cgroup is not None else
+            [a for f in self.cgroup.procs_files() for a in ("--cgroup-procs", f)]
+            if self.cgroup is not None else
             ["--address-space", str(self.memory_limit + ADDRESS_SPACE_HEADROOM)])
         allow = isolation.Allowlist.for_grading(
             staged=self.staged, replaced=[(str(s), str(t)) for s, t in replaced],

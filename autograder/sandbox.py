@@ -86,10 +86,10 @@ def kernel_environment(home: str, environ: dict[str, str] | None = None) -> dict
 
 def outer(args) -> None:
     """On the host, as root: the memory limit, then ``exec`` the rest (bwrap)."""
-    if args.cgroup_procs:
-        with open(args.cgroup_procs, "w") as fh:
+    for procs in args.cgroup_procs:
+        with open(procs, "w") as fh:
             fh.write(str(os.getpid()))
-    elif args.address_space:
+    if not args.cgroup_procs and args.address_space:
         resource.setrlimit(resource.RLIMIT_AS, (args.address_space, args.address_space))
     os.execvp(args.command[0], args.command)
 
@@ -126,7 +126,8 @@ def main(argv: list[str] | None = None) -> None:
                                                  "(used by autograder.execute, not by hand).")
     stages = parser.add_subparsers(dest="stage", required=True)
     out = stages.add_parser("outer", help="on the host: the memory limit, then bwrap")
-    out.add_argument("--cgroup-procs", help="the cgroup.procs file of the kernel's memory cgroup")
+    out.add_argument("--cgroup-procs", action="append", default=[],
+                     help="a cgroup.procs file of the kernel's cgroups (memory, cpu)")
     out.add_argument("--address-space", type=int, help="RLIMIT_AS in bytes (no cgroup)")
     inn = stages.add_parser("inner", help="in the sandbox: drop to the student's uid, start")
     inn.add_argument("--uid", type=int)

@@ -159,7 +159,7 @@ def test_a_memory_cgroup_kills_what_goes_past_its_limit():
     try:
         hog = ("import sys\nopen(sys.argv[1], 'w').write(str(__import__('os').getpid()))\n"
                "hoard = [b'x' * (1 << 20) for _ in range(200)]\nprint('survived')\n")
-        proc = subprocess.run([sys.executable, "-I", "-c", hog, group.procs_file()],
+        proc = subprocess.run([sys.executable, "-I", "-c", hog, group.procs_files()[0]],
                               capture_output=True, text=True, timeout=60)
         assert proc.returncode == -9 and "survived" not in proc.stdout
         assert group.oom_kills() >= 1
