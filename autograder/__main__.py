@@ -19,9 +19,10 @@ optional timestamp.txt), or the flat files of an LMS download, SUBMISSIONS/<stud
 (see --filename-regex); the files there are only read. Grades go to the course's gradebook through
 nbgrader's own `autograde`; the autograded notebooks to <course>/autograded/ as usual.
 
-Each kernel runs as an unprivileged user in its own mount, network and pid namespaces: no network,
-no view of the gradebook, the source notebooks or other students' files; every process it starts
-is killed when its grading ends. A kernel that crashes, runs too long or uses too much memory is
+Each kernel runs as an unprivileged user in a bubblewrap sandbox that holds only an allowlist
+(the system, Python, the course package, its own files): no network, no gradebook, no source
+notebooks, no other students' files; every process it starts is killed when its grading ends. A
+kernel that crashes, runs too long or passes a limit (memory, disk, processes, output) is
 stopped: the cells that ran are graded, the rest score zero, and the reason is recorded.
 
 Stopping (Ctrl-C) or killing the grader loses nothing: run the same command again and only the
@@ -116,8 +117,8 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--output-limit", type=memory_size, default=DEFAULT_OUTPUT_LIMIT,
                    metavar="SIZE", help=argparse.SUPPRESS)
     g.add_argument("--isolation", choices=["auto", "namespaces", "none"], default="auto",
-                   help="'namespaces': unprivileged user + mount/network/pid namespaces (needs root "
-                        "and unshare); 'none': NO protection, the student's code can do anything "
+                   help="'namespaces': each kernel in a bubblewrap sandbox as an unprivileged user "
+                        "(needs root and bubblewrap); 'none': NO protection, the student's code can do anything "
                         "this account can (only for trusted code or a throw-away VM); 'auto' "
                         "(default): namespaces, or stop with an error when they are unavailable")
     g.add_argument("--filename-regex", type=regex, default=DEFAULT_FILENAME_REGEX, metavar="REGEX",

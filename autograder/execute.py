@@ -56,7 +56,7 @@ from dlcourse.frameworks import quiet_environment
 
 from . import isolation
 from .cgroups import MemoryCgroup
-from .limits import DEFAULT_MAX_PROCESSES
+from .limits import Limits
 
 #: slot uids 60001-61000: above the regular users' range (UID_MAX 60000) and below systemd's
 #: DynamicUser range (61184-65519), so that a slot never shares a uid with a service
@@ -423,16 +423,13 @@ def _exit_description(code: int | None) -> str:
     return f"exit code {code}"
 
 
-def execute_notebook(nb_json: str, files: dict[str, bytes], limits: dict,
+def execute_notebook(nb_json: str, files: dict[str, bytes], limits: Limits,
                      verify: dict | None = None) -> dict:
     """Execute one sanitized notebook in a sandbox, then verify its answers outside the kernel.
 
     ``nb_json``: the notebook as nbgrader's sanitize step left it (JSON text);
     ``files``: the working folder's other files, relative path -> bytes;
-    ``limits``: ``cell_timeout`` (s), ``notebook_timeout`` (s), ``memory_limit`` (bytes),
-    ``disk_limit`` (bytes), ``max_processes``, ``output_limit`` (bytes per cell),
-    ``isolation`` ("namespaces" or "none"), ``execute`` (nbgrader ``Execute`` settings),
-    ``stop_event``;
+    ``limits``: the run's :class:`autograder.limits.Limits`;
     ``verify``: ``{"seed": grading seed, "plan": autograder.verification.plan(...)}``, or None.
 
     Returns ``{"notebook": executed JSON, "status", "reason", "seconds", "peak_memory_mb",
@@ -443,7 +440,7 @@ def execute_notebook(nb_json: str, files: dict[str, bytes], limits: dict,
     """
     start = time.monotonic()
     nb = nbformat.reads(nb_json, as_version=4)
-    isolated = limits.get("isolation", "namespaces") == "namespaces"
+    isolated = limits.isolation == "namespaces"
     with grading_slot() as slot:
         sandbox = Sandbox(slot, limits, isolated)
         try:
@@ -478,7 +475,7 @@ class Sandbox:
     ``ipython/``; ``ipc`` (under /dev/shm) holds the kernel's sockets and connection file.
     """
 
-    def __init__(self, slot: int, limits: dict, isolated: bool):
+    def __init__(self, slot: int, limits: Limits, isolated: bool):
         self.slot, self.limits, self.isolated = slot, limits, isolated
         self.uid = SLOT_UID_BASE + slot if isolated else None
         self.clean_processes()  # left behind by a grader that was killed
@@ -493,11 +490,11 @@ class Sandbox:
 
     @property
     def memory_limit(self) -> int:
-        return int(self.limits["memory_limit"])
+        return int(self.limits.memory_limit)
 
     @property
     def disk_limit(self) -> int:
-        return int(self.limits.get("disk_limit") or max(64 << 20, self.memory_limit))
+        return self.limits.disk
 
     def stage(self, files: dict[str, bytes]) -> None:
         """Write the student's files where the sandbox shows them from."""
@@ -540,7 +537,7 @@ class Sandbox:
             writable=[str(self.ipc)])
         inner = sandbox + [
             "inner", "--uid", str(self.uid), "--gid", str(self.uid),
-            "--max-processes", str(int(self.limits.get("max_processes") or DEFAULT_MAX_PROCESSES)),
+            "--max-processes", str(int(self.limits.max_processes)),
             "--file-size", str(self.disk_limit), "--home", isolation.HOME,
             "--workdir", isolation.WORK, "--ipythondir", isolation.IPYTHONDIR]
         for folder in (isolation.HOME, isolation.WORK, isolation.TMP, isolation.IPYTHONDIR,
@@ -555,7 +552,7 @@ class Sandbox:
 
     def watchdog(self, deadline: float) -> Watchdog:
         return Watchdog(self.uid, deadline, self.memory_limit,
-                        _dask_stop_flag(self.limits.get("stop_event")), cgroup=self.cgroup)
+                        _dask_stop_flag(self.limits.stop_event), cgroup=self.cgroup)
 
     def clean_processes(self) -> None:
         if self.uid is not None:
@@ -585,7 +582,7 @@ def _verify(nb, sandbox: Sandbox, verify: dict) -> dict:
         else:
             command = sandbox.command("verify")
             command += [sys.executable, "-I", verification.RUNNER_SCRIPT, "--view", str(view.parent)]
-        watchdog = sandbox.watchdog(start + float(limits["notebook_timeout"]))
+        watchdog = sandbox.watchdog(start + float(limits.notebook_timeout))
 
         def launch() -> verification.RunnerProcess:
             def watch(popen):
@@ -594,7 +591,7 @@ def _verify(nb, sandbox: Sandbox, verify: dict) -> dict:
 
         watchdog.start()
         verdicts = verification.verify(nb, verify["plan"], int(verify["seed"]),
-                                       float(limits["cell_timeout"]), launch,
+                                       float(limits.cell_timeout), launch,
                                        stop=lambda: watchdog.kind == INTERRUPTED or _STOP.is_set())
         summary, flags = verification.apply_verdicts(nb, verdicts)
     except verification.Interrupted:
@@ -637,12 +634,12 @@ def _run(nb, sandbox: Sandbox, start: float) -> dict:
                                  display_name="Python 3 (autograder)", language="python",
                                  interrupt_mode="message")
 
-    settings = dict(limits.get("execute", {}))
-    settings["timeout"] = int(limits["cell_timeout"])
-    executor = SandboxedExecute(output_limit=int(limits.get("output_limit", 1 << 20)),
+    settings = dict(limits.execute)
+    settings["timeout"] = int(limits.cell_timeout)
+    executor = SandboxedExecute(output_limit=int(limits.output_limit),
                                 log=_quiet_log(), **settings)
 
-    watchdog = sandbox.watchdog(start + float(limits["notebook_timeout"]))
+    watchdog = sandbox.watchdog(start + float(limits.notebook_timeout))
     tail: collections.deque = collections.deque(maxlen=16)
     popen_box = []
 
@@ -695,10 +692,8 @@ LIMIT_ERRORS = (
 def _limit_reached(nb, executor, limits) -> tuple[str, str | None]:
     """A kernel that ran to the end: did a cell fail because of a limit of the sandbox (the
     student's code sees those as exceptions), or was some output cut? ("graded", None) if not."""
-    sizes = {"disk": format_bytes(int(limits.get("disk_limit") or max(
-                 64 << 20, int(limits["memory_limit"])))),
-             "processes": int(limits.get("max_processes") or DEFAULT_MAX_PROCESSES),
-             "memory": format_bytes(int(limits["memory_limit"]))}
+    sizes = {"disk": format_bytes(limits.disk), "processes": limits.max_processes,
+             "memory": format_bytes(limits.memory_limit)}
     for i, cell in enumerate(nb.cells):
         for out in cell.get("outputs", []) if cell.cell_type == "code" else []:
             if out.get("output_type") != "error":
@@ -727,7 +722,7 @@ def _outcome(nb, executor, watchdog, failure, limits, exit_code, kernel_log, sta
             for o in c.get("outputs", []))]
         if timed_out:
             cells = ", ".join(describe_cell(nb, i) for i in timed_out)
-            return "cell-timeout", (f"{cells} ran for more than {limits['cell_timeout']:g} s "
+            return "cell-timeout", (f"{cells} ran for more than {limits.cell_timeout:g} s "
                                     f"(the cell time limit) and was interrupted; the cells after "
                                     f"it ran as usual")
         return _limit_reached(nb, executor, limits)
@@ -746,15 +741,15 @@ def _outcome(nb, executor, watchdog, failure, limits, exit_code, kernel_log, sta
     if watchdog.kind == "memory":
         status, ename = "memory", "MemoryLimit"
         reason = (f"the kernel used {format_bytes(watchdog.rss_at_trip)} of memory, more than the "
-                  f"{format_bytes(limits['memory_limit'])} allowed, and was stopped {where}")
+                  f"{format_bytes(limits.memory_limit)} allowed, and was stopped {where}")
     elif watchdog.kind == "timeout":
         status, ename = "timeout", "NotebookTimeout"
-        reason = (f"the notebook ran for more than {limits['notebook_timeout']:g} s (the notebook "
+        reason = (f"the notebook ran for more than {limits.notebook_timeout:g} s (the notebook "
                   f"time limit) and was stopped {where}")
     elif isinstance(failure, CellTimeoutError):
         status, ename = "cell-timeout", "CellTimeoutError"
         reason = (f"{describe_cell(nb, running) if running is not None else 'a cell'} ran for more "
-                  f"than {limits['cell_timeout']:g} s (the cell time limit) and did not stop when "
+                  f"than {limits.cell_timeout:g} s (the cell time limit) and did not stop when "
                   f"interrupted, so the kernel was stopped")
     else:
         status, ename = "crashed", "KernelDied"

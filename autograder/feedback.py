@@ -39,9 +39,11 @@ from nbgrader.converters import GenerateFeedback
 from nbgrader.coursedir import CourseDirectory
 from nbgrader.preprocessors import ClearHiddenTests, GetGrades
 from traitlets import List
-from traitlets.config import Config, PyFileConfigLoader
+from traitlets.config import Config
 
-__all__ = ["HideHiddenTests", "course_config", "error_summary", "generate", "is_test_cell"]
+from .course import load_config
+
+__all__ = ["HideHiddenTests", "error_summary", "generate", "is_test_cell"]
 
 log = logging.getLogger(__name__)
 
@@ -81,22 +83,6 @@ class HideHiddenTests(ClearHiddenTests):
                 # failing source lines (the hidden call); the message alone says what was wrong.
                 output["traceback"] = [error_summary(output)]
         return cell, resources
-
-
-def course_config(course_dir: str | Path, db_url: str | None = None) -> Config:
-    """nbgrader's configuration of the course: its ``nbgrader_config.py``, at ``course_dir``.
-
-    ``db_url`` (any SQLAlchemy URL) replaces the configured gradebook; without either, nbgrader's
-    default ``sqlite:///<course_dir>/gradebook.db`` applies.
-    """
-    course_dir = Path(course_dir).resolve()
-    config = Config()
-    if (course_dir / "nbgrader_config.py").is_file():
-        config.merge(PyFileConfigLoader("nbgrader_config.py", path=str(course_dir)).load_config())
-    config.CourseDirectory.root = str(course_dir)
-    if db_url:
-        config.CourseDirectory.db_url = db_url
-    return config
 
 
 def feedback_preprocessors(config: Config) -> list:
@@ -177,7 +163,7 @@ def generate(course_dir: str | Path, assignment: str, students: Iterable[str] | 
     notebook, a submission the gradebook does not know. One student's failure never stops the
     others. Existing feedback is replaced.
     """
-    config = course_config(course_dir, db_url)
+    config = load_config(Path(course_dir), db_url)
     config.GenerateFeedback.preprocessors = feedback_preprocessors(config)
     if students is None:
         students = students_of(CourseDirectory(config=config), assignment)

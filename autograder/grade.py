@@ -27,11 +27,9 @@ and says how to go on.
 from __future__ import annotations
 
 import concurrent.futures as cf
-import contextlib
+import dataclasses
 import fcntl
-import hashlib
 import json
-import logging
 import os
 import secrets
 import shutil
@@ -39,7 +37,6 @@ import signal
 import sys
 import threading
 import time
-import uuid
 import warnings
 from collections import deque
 from dataclasses import dataclass, field
@@ -48,9 +45,11 @@ from pathlib import Path
 import nbformat
 
 from . import execute, isolation
+from .backends import BackendError, open_backend
+from .course import Course, UsageError
 from .limits import (DEFAULT_MAX_PROCESSES, DEFAULT_MEMORY_LIMIT, DEFAULT_NOTEBOOK_TIMEOUT,
-                     DEFAULT_OUTPUT_LIMIT, NBGRADER_CELL_TIMEOUT)
-from .replay import ReplayExecute, executed_folder
+                     DEFAULT_OUTPUT_LIMIT, NBGRADER_CELL_TIMEOUT, Limits)
+from .replay import executed_folder
 from .setup_failure import SetupWatch, signatures
 from .state import State, notebook_entry, state_path, student_entry
 from .submissions import DEFAULT_FILENAME_REGEX, Submission, discover, stage
@@ -61,10 +60,6 @@ ISOLATION_NONE_WARNING = (
     "can do: it can read and change the gradebook, the source notebooks and the other students' "
     "files, use the network, and leave processes behind. Use it only for submissions you trust, "
     "or inside a throw-away container or VM.")
-
-
-class UsageError(Exception):
-    """A problem with what was asked (bad arguments, unknown assignment, nothing to grade)."""
 
 
 class PreflightFailed(Exception):
@@ -111,213 +106,6 @@ class Job:
     waiting: set[str] = field(default_factory=set)
     results: dict[str, dict] = field(default_factory=dict)
     failure: str | None = None
-
-
-# -- nbgrader set-up ---------------------------------------------------------------------------
-
-def load_config(course: Path):
-    """The nbgrader configuration ``nbgrader autograde`` would use in ``course``: the Jupyter
-    config folders, then the course's ``nbgrader_config.py`` (never the current folder's)."""
-    from nbgrader.apps.baseapp import NbGrader
-
-    class CourseConfig(NbGrader):
-        load_cwd_config = False
-
-    app = CourseConfig(log_level=logging.ERROR)
-    app.initialize([], root=str(course))
-    return app.config
-
-
-def _nbgrader_log() -> logging.Logger:
-    """nbgrader's messages go to each student's log file (capture_log), not to the terminal."""
-    log = logging.getLogger("autograder.nbgrader")
-    log.propagate = False
-    if not log.handlers:
-        log.addHandler(logging.NullHandler())  # else logging's last resort prints warnings
-    log.setLevel(logging.INFO)
-    return log
-
-
-def _replace_execute(preprocessors: list) -> list:
-    from nbgrader.preprocessors import Execute
-    from traitlets.utils.importstring import import_item
-
-    out, replaced = [], False
-    for pp in preprocessors:
-        cls = import_item(pp) if isinstance(pp, str) else pp
-        if isinstance(cls, type) and issubclass(cls, Execute):
-            out.append(ReplayExecute)
-            replaced = True
-        else:
-            out.append(pp)
-    if not replaced:
-        raise UsageError("the course's Autograde.autograde_preprocessors has no Execute step to "
-                         "replace; the autograder cannot run with that configuration")
-    return out
-
-
-class Course:
-    """The course directory, its nbgrader configuration and gradebook, set up for grading."""
-
-    def __init__(self, options: Options):
-        from nbgrader.api import Gradebook, MissingEntry
-        from nbgrader.converters import Autograde
-        from nbgrader.coursedir import CourseDirectory
-        from nbgrader.preprocessors import Execute
-
-        self.root = Path(options.course).resolve()
-        self.assignment = options.assignment
-        if not self.root.is_dir():
-            raise UsageError(f"course directory {options.course} does not exist")
-        self.work = self.root / ".autograder" / self.assignment
-        config = load_config(self.root)
-        config.CourseDirectory.root = str(self.root)
-        if options.db_url:
-            config.CourseDirectory.db_url = options.db_url
-        # the course's own submitted/ (nbgrader collect's), hidden from student code like the rest
-        self.course_submitted = CourseDirectory(config=config).format_path(
-            CourseDirectory(config=config).submitted_directory, ".", ".")
-        config.CourseDirectory.submitted_directory = os.path.join(
-            ".autograder", self.assignment, "submitted")
-        # the course's list (nbgrader's default unless configured), with Execute replaced
-        preprocessors = list(Autograde(config=config).autograde_preprocessors)
-        config.Autograde.autograde_preprocessors = _replace_execute(preprocessors)
-        config.ReplayExecute.executed_root = str(self.root / ".autograder")
-        self.config = config
-        self.coursedir = CourseDirectory(config=config)
-        self.log = _nbgrader_log()
-        self.execute_settings = self._execute_settings(Execute(config=config))
-
-        try:
-            with Gradebook(self.coursedir.db_url, self.coursedir.course_id) as gb:
-                try:
-                    assignment = gb.find_assignment(self.assignment)
-                except MissingEntry:
-                    known = ", ".join(a.name for a in gb.assignments) or "none"
-                    raise UsageError(
-                        f"unknown assignment {self.assignment!r}: it is not in the gradebook "
-                        f"{self.coursedir.db_url} (known: {known}); run `nbgrader "
-                        f"generate_assignment {self.assignment}` in {self.root} first") from None
-                self.notebooks = sorted(nb.name for nb in assignment.notebooks)
-        except UsageError:
-            raise
-        except Exception as exc:  # SQLAlchemy: bad URL, server down, no such file...
-            raise UsageError(f"cannot open the gradebook {self.coursedir.db_url}: "
-                             f"{str(exc).splitlines()[0]}") from None
-        if not self.notebooks:
-            raise UsageError(f"assignment {self.assignment!r} has no notebooks in the gradebook")
-        self.source = Path(self.coursedir.format_path(
-            self.coursedir.source_directory, ".", self.assignment)).resolve()
-
-    @staticmethod
-    def _execute_settings(ex) -> dict:
-        """nbgrader's Execute settings as configured for the course (the worker reuses them)."""
-        names = ["allow_errors", "interrupt_on_timeout", "raise_on_iopub_timeout",
-                 "error_on_timeout", "extra_arguments", "iopub_timeout", "startup_timeout",
-                 "shutdown_kernel", "record_timing", "store_widget_state", "skip_cells_with_tag",
-                 "ipython_hist_file", "coalesce_streams"]
-        settings = {n: getattr(ex, n) for n in names if ex.has_trait(n)}
-        settings["timeout"] = ex.timeout
-        return json.loads(json.dumps(settings))  # plain data for any executor
-
-    def verify_plan(self, notebook: str, nb_json: str) -> dict:
-        """What the verifier runs for one sanitized notebook (``autograder.verification``)."""
-        import nbformat
-        from dlcourse.checks import EXERCISES
-
-        from .verification import plan
-
-        cache = self.__dict__.setdefault("_source_notebooks", {})
-        if notebook not in cache:
-            path = self.source / f"{notebook}.ipynb"
-            cache[notebook] = nbformat.read(path, as_version=4) if path.exists() else \
-                nbformat.v4.new_notebook()
-        return plan(nbformat.reads(nb_json, as_version=4), cache[notebook], EXERCISES)
-
-    def source_digest(self) -> str:
-        digest = hashlib.sha256()
-        if self.source.is_dir():
-            for path in sorted(p for p in self.source.rglob("*") if p.is_file()):
-                digest.update(str(path.relative_to(self.source)).encode() + b"\0")
-                digest.update(hashlib.sha256(path.read_bytes()).digest())
-        return digest.hexdigest()
-
-    # -- the three steps --------------------------------------------------------------------
-
-    def working_files(self, staged: Path) -> dict[str, bytes]:
-        """The files nbgrader puts beside the notebook before running it: the student's other
-        files, then the source's other files over them (less ``Autograde.exclude_overwriting``)."""
-        from nbgrader.converters import Autograde
-        from nbgrader.utils import find_all_files
-
-        ignore = list(self.coursedir.ignore)
-        files = {}
-        for path in find_all_files(str(staged), ignore + ["*.ipynb"]):
-            files[os.path.relpath(path, staged)] = Path(path).read_bytes()
-        exclude = set(Autograde(config=self.config).exclude_overwriting.get(self.assignment, []))
-        if self.source.is_dir():
-            for path in find_all_files(str(self.source), ignore + ["*.ipynb"]):
-                rel = os.path.relpath(path, self.source)
-                if rel not in exclude:
-                    files[rel] = Path(path).read_bytes()
-        return files
-
-    def sanitizer(self):
-        """nbgrader's sanitize step on one staged notebook: returns the notebook's JSON text."""
-        from nbgrader.converters import Autograde
-
-        conv = Autograde(coursedir=self.coursedir, config=self.config, log=self.log)
-        conv.exporter = conv.exporter_class(parent=conv, config=conv.config)
-        conv._sanitizing = True
-        conv._init_preprocessors()
-
-        def sanitize(path: Path) -> str:
-            resources = conv.init_single_notebook_resources(str(path))
-            output, _ = conv.exporter.from_filename(str(path), resources=resources)
-            return output
-        return sanitize
-
-    def record(self, student: str, staged_notebooks: list[str], timestamp: str | None) -> dict:
-        """Run nbgrader autograde for one student (outputs replayed); nbgrader's result dict."""
-        from nbgrader.converters import Autograde
-        from nbgrader.utils import capture_log, temp_attrs
-
-        if not staged_notebooks:
-            return self.record_nothing_gradable(student, timestamp)
-        with temp_attrs(self.coursedir, assignment_id=self.assignment, student_id=student):
-            app = Autograde(coursedir=self.coursedir, config=self.config, log=self.log)
-            app.force = True
-            app.create_student = True
-            return capture_log(app)
-
-    def record_nothing_gradable(self, student: str, timestamp: str | None) -> dict:
-        """nbgrader refuses a submission without a single notebook ("No notebooks found"), so for
-        a student whose every notebook is missing, corrupt or misnamed this does what
-        ``Autograde.init_assignment`` does for a missing notebook, with nbgrader's Gradebook API:
-        the submission exists and every grade is zero."""
-        from nbgrader.api import Gradebook
-
-        try:
-            with Gradebook(self.coursedir.db_url, self.coursedir.course_id) as gb:
-                gb.update_or_create_student(student)
-                extra = {"timestamp": timestamp} if timestamp else {}
-                submission = gb.update_or_create_submission(self.assignment, student, **extra)
-                for nb in submission.notebooks:
-                    for grade in nb.grades:
-                        grade.auto_score = 0
-                        grade.needs_manual_grade = False
-                gb.db.commit()
-        except Exception as exc:
-            return {"success": False, "error": f"{type(exc).__name__}: {exc}"}
-        autograded = Path(self.coursedir.format_path(self.coursedir.autograded_directory,
-                                                     student, self.assignment))
-        shutil.rmtree(autograded, ignore_errors=True)  # an older grading's notebooks
-        return {"success": True, "log": "no notebook to grade: every grade set to zero\n"}
-
-    def autograded_exists(self, student: str, notebooks: list[str]) -> bool:
-        folder = Path(self.coursedir.format_path(self.coursedir.autograded_directory, student,
-                                                 self.assignment))
-        return all((folder / f"{nb}.ipynb").exists() for nb in notebooks)
 
 
 # -- isolation ---------------------------------------------------------------------------------
@@ -406,12 +194,12 @@ class Grader:
 
         cell_timeout = o.cell_timeout if o.cell_timeout is not None else (
             course.execute_settings["timeout"] or NBGRADER_CELL_TIMEOUT)
-        limits = {"cell_timeout": float(cell_timeout),
-                  "notebook_timeout": float(o.notebook_timeout),
-                  "memory_limit": int(o.memory_limit), "output_limit": int(o.output_limit),
-                  "disk_limit": int(o.disk_limit or o.memory_limit),
-                  "max_processes": int(o.max_processes), "isolation": isolation}
-        limits["execute"] = course.execute_settings
+        limits = Limits(cell_timeout=float(cell_timeout),
+                        notebook_timeout=float(o.notebook_timeout),
+                        memory_limit=int(o.memory_limit), output_limit=int(o.output_limit),
+                        disk_limit=int(o.disk_limit or o.memory_limit),
+                        max_processes=int(o.max_processes), isolation=isolation,
+                        execute=course.execute_settings)
 
         self._lock_assignment(course)
         state = State(state_path(course.root, o.assignment), o.assignment)
@@ -419,24 +207,30 @@ class Grader:
             # drawn here, kept in the state (hidden from student code): a rerun draws the same
             state.seed = o.seed if o.seed is not None else secrets.randbits(62)
         self.seed = state.seed
-        context = json.dumps({"source": course.source_digest(), "limits": dict(
-            limits, execute=None), "seed": self.seed}, sort_keys=True)
+        context = json.dumps({"source": course.source_digest(), "limits": limits.fingerprint(),
+                              "seed": self.seed}, sort_keys=True)
         todo, up_to_date = self._plan(course, state, found.submissions, context)
 
-        executor = self._executor() if todo else None
+        try:
+            backend = open_backend(o, lambda line: print(line, file=self.err)) if todo else None
+        except BackendError as exc:
+            raise UsageError(str(exc)) from None
+        limits = dataclasses.replace(limits, stop_event=backend and backend.stop_event)
         self._print_header(course, found, todo, up_to_date, isolation)
-        if executor is not None and o.preflight:
-            try:
-                self._preflight(course, limits, executor)
-            except PreflightFailed as exc:
-                executor[0].shutdown(wait=False, cancel_futures=True)
-                executor[4]()
-                print(f"preflight failed, nothing graded or recorded: {exc}", file=self.err)
-                return PREFLIGHT_EXIT
         broken = None
-        if executor is not None:
-            self._grade(course, state, todo, limits, executor)
-            broken = self.setup_watch.stop_message()
+        try:
+            if backend is not None and o.preflight:
+                try:
+                    self._preflight(course, limits, backend)
+                except PreflightFailed as exc:
+                    print(f"preflight failed, nothing graded or recorded: {exc}", file=self.err)
+                    return PREFLIGHT_EXIT
+            if backend is not None:
+                self._grade(course, state, todo, limits, backend)
+                broken = self.setup_watch.stop_message()
+        finally:
+            if backend is not None:
+                backend.shutdown()
         self._print_summary(course, found, todo, up_to_date, time.monotonic() - t0)
         if broken is not None:
             print(broken, file=self.err)
@@ -447,14 +241,13 @@ class Grader:
             self._reports(course, state)
         return 0
 
-    def _preflight(self, course: Course, limits: dict, executor) -> None:
+    def _preflight(self, course: Course, limits: Limits, backend) -> None:
         """Grade the instructor's solution notebooks through the same executor, sandbox, limits
         and verifier as the students'; raise :class:`PreflightFailed` unless every test cell
         gets all its points (a course package the sandbox cannot import, a missing data file, a
         limit too tight for the lesson: each would cost every student the same points)."""
         from nbgrader.utils import determine_grade, is_grade, is_solution
 
-        pool, _, stop_event, _, _ = executor
         files = course.working_files(course.source)
         futures = {}
         missing = [nb for nb in course.notebooks if not (course.source / f"{nb}.ipynb").exists()]
@@ -465,8 +258,8 @@ class Grader:
         for notebook in course.notebooks:
             nb_json = (course.source / f"{notebook}.ipynb").read_text()
             verify = {"seed": self.seed, "plan": course.verify_plan(notebook, nb_json)}
-            futures[notebook] = pool.submit(execute.execute_notebook, nb_json, files,
-                                            dict(limits, stop_event=stop_event), verify)
+            futures[notebook] = backend.submit(execute.execute_notebook, nb_json, files, limits,
+                                               verify)
         for notebook, future in futures.items():
             result = future.result()
             if result["status"] != "graded":
@@ -531,54 +324,18 @@ class Grader:
                 todo.append((sub, fingerprint))
         return todo, up_to_date
 
-    def _executor(self):
-        """A concurrent.futures executor: a local thread pool, or a Dask cluster's."""
-        o = self.options
-        if o.scheduler:
-            from .certificates import INSECURE_WARNING, scheduler_security, tls_failure
-            try:
-                security = scheduler_security(o)
-            except ValueError as exc:
-                raise UsageError(str(exc)) from None
-            if security is None:
-                print(INSECURE_WARNING.format(address=o.scheduler), file=self.err)
-            try:
-                from distributed import Client
-                client = Client(o.scheduler, timeout="20s", security=security)
-            except Exception as exc:
-                first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-                hint = tls_failure(exc)
-                raise UsageError(f"cannot reach the Dask scheduler {o.scheduler}: {first}"
-                                 + (f"; {hint}" if hint else "")) from None
-            workers = o.workers or max(1, sum(client.nthreads().values()))
-            stop_event = f"autograder-stop-{uuid.uuid4().hex}"
-
-            def stop():
-                from distributed import Event
-                with contextlib.suppress(Exception):
-                    Event(stop_event, client=client).set()
-
-            def close():
-                with contextlib.suppress(Exception):
-                    client.close()
-            return client.get_executor(pure=False), workers, stop_event, stop, close
-        workers = o.workers or os.cpu_count() or 1
-        pool = cf.ThreadPoolExecutor(max_workers=workers, thread_name_prefix="autograder")
-        return pool, workers, None, execute.request_stop, lambda: None
-
-    def _grade(self, course: Course, state: State, todo, limits: dict, executor) -> None:
+    def _grade(self, course: Course, state: State, todo, limits: Limits, backend) -> None:
         """Send every student of ``todo`` to the executor and record each as it comes back, until
         the end, Ctrl-C, or a broken set-up (``autograder.setup_failure``): results that look like
         one are held back, recorded at the end, and never recorded when the set-up stops the run."""
         from tqdm import tqdm
 
-        executor, workers, stop_event, stop_workers, close = executor
+        workers = backend.workers
         self.setup_watch = SetupWatch()
 
         def stopping() -> bool:
             return self.stopping is not None or self.setup_watch.tripped is not None
 
-        limits = dict(limits, stop_event=stop_event)
         self.workers = workers
         staging = course.work / "submitted"
         sanitize = course.sanitizer()
@@ -597,10 +354,10 @@ class Grader:
                     sub, fingerprint = queue.popleft()
                     job = Job(sub, fingerprint, time.monotonic())
                     jobs_open.append(job)
-                    self._start(course, job, staging, sanitize, executor, limits, pending, bar)
+                    self._start(course, job, staging, sanitize, backend, limits, pending, bar)
                 if stopping() and not stop_sent:
                     stop_sent = True
-                    stop_workers()
+                    backend.stop()
                     for fut in list(pending):
                         if fut.cancel():
                             job, _ = pending.pop(fut)
@@ -627,14 +384,8 @@ class Grader:
             bar.close()
             for s, handler in previous.items():
                 signal.signal(s, handler)
-            if self.options.scheduler:
-                executor.shutdown(wait=False)
-            else:
-                executor.shutdown(wait=True, cancel_futures=True)
-            close()
-            execute.clear_stop()
 
-    def _start(self, course, job: Job, staging, sanitize, executor, limits, pending, bar) -> None:
+    def _start(self, course, job: Job, staging, sanitize, backend, limits, pending, bar) -> None:
         sub = job.sub
         for notebook, (status, reason) in sorted(sub.problems.items()):
             bar.write(f"{sub.student}: {notebook}: {status}: {reason}")
@@ -648,7 +399,7 @@ class Grader:
         for notebook, nb_json in notebooks.items():
             try:
                 verify = {"seed": self.seed, "plan": course.verify_plan(notebook, nb_json)}
-                fut = executor.submit(execute.execute_notebook, nb_json, files, limits, verify)
+                fut = backend.submit(execute.execute_notebook, nb_json, files, limits, verify)
             except Exception as exc:  # e.g. the Dask scheduler went away
                 job.failure = f"could not send {notebook} to a worker: {type(exc).__name__}: {exc}"
                 return

@@ -1,12 +1,14 @@
-"""The limits of one grading run: their defaults, and how the command line spells them."""
+"""The limits of one grading run (a frozen :class:`Limits`), their defaults, and how the command
+line spells them."""
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import re
 
 #: time a whole notebook may run, kernel start included (s)
 DEFAULT_NOTEBOOK_TIMEOUT = 600.0
-#: memory (RSS) of one kernel and every process it starts (bytes)
+#: memory of one kernel, every process it starts and its tmpfs files (bytes)
 DEFAULT_MEMORY_LIMIT = 2 << 30
 #: processes and threads of one kernel's uid at once
 DEFAULT_MAX_PROCESSES = 256
@@ -14,6 +16,36 @@ DEFAULT_MAX_PROCESSES = 256
 DEFAULT_OUTPUT_LIMIT = 1 << 20
 #: nbgrader's cell time limit when the course sets none (Execute.timeout)
 NBGRADER_CELL_TIMEOUT = 30
+
+
+
+@dataclasses.dataclass(frozen=True)
+class Limits:
+    """What one notebook of a run may use; plain data, sent to every worker with the notebook.
+
+    ``execute``: nbgrader's ``Execute`` settings of the course (``Course.execute_settings``);
+    ``stop_event``: on Dask, the name of the Event that stops the run's kernels.
+    """
+    cell_timeout: float
+    notebook_timeout: float = DEFAULT_NOTEBOOK_TIMEOUT
+    memory_limit: int = DEFAULT_MEMORY_LIMIT
+    output_limit: int = DEFAULT_OUTPUT_LIMIT
+    disk_limit: int | None = None
+    max_processes: int = DEFAULT_MAX_PROCESSES
+    isolation: str = "namespaces"
+    execute: dict = dataclasses.field(default_factory=dict)
+    stop_event: str | None = None
+
+    @property
+    def disk(self) -> int:
+        """Bytes for files in the sandbox's tmpfs (default: the memory limit, at least 64 MB)."""
+        return int(self.disk_limit or max(64 << 20, self.memory_limit))
+
+    def fingerprint(self) -> dict:
+        """What of the limits changes a grade (a rerun regrades when it changes)."""
+        return {k: v for k, v in dataclasses.asdict(self).items()
+                if k not in ("execute", "stop_event")}
+
 
 _SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kKmMgGtT]?)(?:i?[bB])?\s*$")
 _TIME = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|m|min|h)?\s*$")

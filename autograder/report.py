@@ -54,7 +54,8 @@ from nbgrader.coursedir import CourseDirectory
 from nbgrader.plugins import CsvExportPlugin
 
 from . import similarity
-from .feedback import course_config, is_test_cell
+from .course import load_config
+from .feedback import is_test_cell
 from .similarity import SimilarPair, similar_answers
 from .state import state_path
 
@@ -242,7 +243,7 @@ def message_of(output) -> str:
     return f"{ename}: {text}"
 
 
-def _autograded(coursedir: CourseDirectory, assignment: str) -> list[tuple[str, Path]]:
+def autograded_notebooks(coursedir: CourseDirectory, assignment: str) -> list[tuple[str, Path]]:
     """``(student, notebook path)`` of every autograded notebook of ``assignment``."""
     pattern = coursedir.format_path(coursedir.autograded_directory, "*", assignment)
     regexp = coursedir.format_path(coursedir.autograded_directory, "(?P<student_id>[^/]+)",
@@ -263,7 +264,7 @@ def checker_messages(coursedir: CourseDirectory, assignment: str
     """
     seen: dict[tuple[str, str, str], set[str]] = defaultdict(set)
     unreadable = []
-    for student, path in _autograded(coursedir, assignment):
+    for student, path in autograded_notebooks(coursedir, assignment):
         try:
             nb = nbformat.read(path, as_version=4)
         except Exception as exc:  # a corrupt file must not stop the report
@@ -351,7 +352,7 @@ def slowest(state: dict) -> list[Timing]:
 
 def collect(course_dir: str | Path, assignment: str, db_url: str | None = None) -> ReportData:
     """Everything the report shows, as plain data."""
-    config = course_config(course_dir, db_url)
+    config = load_config(Path(course_dir), db_url)
     coursedir = CourseDirectory(config=config)
     with Gradebook(coursedir.db_url, coursedir.course_id) as gb:
         notebooks = score_distribution(gb, assignment)
@@ -372,7 +373,7 @@ def collect(course_dir: str | Path, assignment: str, db_url: str | None = None) 
 def export_grades(course_dir: str | Path, assignment: str, dest: str | Path,
                   db_url: str | None = None) -> Path:
     """``nbgrader export --assignment=[ASSIGNMENT] --to=DEST``, through nbgrader's CSV plugin."""
-    config = course_config(course_dir, db_url)
+    config = load_config(Path(course_dir), db_url)
     coursedir = CourseDirectory(config=config)
     plugin = CsvExportPlugin(config=config, to=str(dest), assignment=[assignment])
     with Gradebook(coursedir.db_url, coursedir.course_id) as gb:

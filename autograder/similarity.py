@@ -47,7 +47,7 @@ from pathlib import Path
 import nbformat
 from nbgrader.coursedir import CourseDirectory
 
-from .feedback import course_config
+from .course import load_config
 
 __all__ = ["K", "MIN_TOKENS", "REFERENCE", "THRESHOLD", "SimilarPair", "answer_cells", "jaccard",
            "kgrams", "near_identical", "normalise", "reference_answer", "similar_answers",
@@ -263,16 +263,16 @@ def similar_answers(course_dir: str | Path, assignment: str, threshold: float = 
                     min_tokens: int = MIN_TOKENS) -> list[SimilarPair]:
     """Every near-identical pair of answers of ``assignment``, students' and reference, sorted
     by exercise, then most similar first."""
-    from .report import _autograded  # the report's listing of the autograded notebooks
+    from .report import autograded_notebooks
 
-    config = course_config(course_dir)
+    config = load_config(Path(course_dir))
     coursedir = CourseDirectory(config=config)
     begin, end, stub = _clear_solutions(config)
     source = _notebooks(coursedir.format_path(coursedir.source_directory, ".", assignment))
     release = _notebooks(coursedir.format_path(coursedir.release_directory, ".", assignment))
 
     by_exercise: dict[tuple[str, str], dict[str, str]] = {}
-    for student, path in _autograded(coursedir, assignment):
+    for student, path in autograded_notebooks(coursedir, assignment):
         try:
             cells = answer_cells(nbformat.read(path, as_version=4))
         except Exception:

@@ -99,12 +99,9 @@ def generate_here(course: Path, db_url: str | None = None, assignment: str = ASS
     from nbgrader.coursedir import CourseDirectory
     from nbgrader.utils import capture_log, temp_attrs
 
-    from autograder.grade import load_config
+    from autograder.course import load_config
 
-    config = load_config(course)
-    config.CourseDirectory.root = str(course)
-    if db_url:
-        config.CourseDirectory.db_url = db_url
+    config = load_config(course, db_url)
     coursedir = CourseDirectory(config=config)
     log = logging.getLogger("tests.autograder.generate")
     log.propagate = False

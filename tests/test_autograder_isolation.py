@@ -25,6 +25,7 @@ import nbformat
 import pytest
 
 from autograder import execute, isolation, reference_view
+from autograder.limits import Limits
 from autograder.replay import executed_folder
 
 from .autograder_cohort import ASSIGNMENT, ROOT, SOLUTION, fill, make_course, run_grader, \
@@ -72,8 +73,9 @@ def allowed_whole() -> list[str]:
 
 def is_allowed(path: str, whole: list[str]) -> bool:
     """On the allowlist: inside an allowed folder, a parent folder of one, /sandbox's content,
-    the system's top-level links, the allowed /etc files, the sockets' folder."""
-    if path == "/" or path in isolation.SYSTEM_LINKS or path in isolation.ETC_ALLOWED:
+    the system's top-level links, /tmp (a link into /sandbox), the allowed /etc files, the
+    sockets' folder."""
+    if path in ("/", "/tmp") or path in isolation.SYSTEM_LINKS or path in isolation.ETC_ALLOWED:
         return True
     roots = [*whole, isolation.SANDBOX, str(execute._scratch_base())]
     return any(path == r or path.startswith(r + "/") or r.startswith(path + "/") for r in roots)
@@ -152,7 +154,7 @@ def test_a_kernel_gets_an_allowlisted_environment_and_fresh_folders(walked):
 
 
 def test_the_verifiers_runner_sees_only_the_allowlist_and_the_view(tmp_path):
-    limits = {"memory_limit": 1 << 30, "isolation": "namespaces"}
+    limits = Limits(cell_timeout=30, memory_limit=1 << 30)
     view = reference_view.build_view(tmp_path / "view", ["sigmoid"])
     package = reference_view.package_dir()
     with execute.grading_slot() as slot:
