@@ -68,3 +68,22 @@ def test_a_remote_answer_gets_the_probe_to_run_where_it_lives():
     outcome = call_student(Remote(), (1, 2), {}, probe="dlcourse.probes.frameworks:anything")
     assert outcome.value == 1.0
     assert seen == {"args": (1, 2), "probe": "dlcourse.probes.frameworks:anything"}
+
+
+def test_the_jax_probe_asks_for_full_float32_matrix_products():
+    """On a GPU, JAX's default precision runs float32 matrix products in TF32: on an H200 the
+    reference jax_forward was 1.2e-5 off (checker tolerance exceeded), 5e-8 with this setting."""
+    import jax
+
+    from dlcourse.probes.frameworks import jax_forward_outputs
+    from dlcourse.reference.frameworks import jax_forward
+
+    seen = []
+
+    def spy(params, X):
+        seen.append(jax.config.jax_default_matmul_precision)  # read while jit traces it
+        return jax_forward(params, X)
+
+    params = [([[1.0, -1.0]], [[0.0, 0.5]]), ([[1.0], [2.0]], [[0.1]])]
+    out = jax_forward_outputs(spy, params, [[0.5], [-2.0]])
+    assert out.shape == (2, 1) and seen == ["float32"]

@@ -336,7 +336,8 @@ _TRACER = ("jax_forward must be written with jax.numpy (jnp.maximum, jnp.exp, ja
 
 def jax_forward_outputs(jax_forward: Any, params: Sequence[Sequence[Any]], X: Any) -> Any:
     """``jax.jit(jax_forward)(params, X)`` with ``params`` and ``X`` as float32 JAX arrays
-    (JAX's default), returned as float64 NumPy: (n, 1)."""
+    (JAX's default) and float32 matrix products (not TF32, on a GPU), returned as float64 NumPy:
+    (n, 1)."""
     import jax
     import jax.numpy as jnp
 
@@ -344,7 +345,10 @@ def jax_forward_outputs(jax_forward: Any, params: Sequence[Sequence[Any]], X: An
                for W, b in params]
     jX = jnp.asarray(X, dtype=jnp.float32)
     try:
-        out = jax.jit(jax_forward)(jparams, jX)
+        # full float32 matrix products on every device: on a GPU, JAX's default lets them run
+        # in TF32 (10-bit mantissa), errors of 1e-3 that would fail a correct answer
+        with jax.default_matmul_precision("float32"):
+            out = jax.jit(jax_forward)(jparams, jX)
     except (jax.errors.TracerArrayConversionError, jax.errors.ConcretizationTypeError,
             jax.errors.TracerBoolConversionError, jax.errors.TracerIntegerConversionError) as exc:
         first = str(exc).strip().splitlines()[0][:200]
