@@ -44,15 +44,16 @@ from pathlib import Path
 
 import nbformat
 import psutil
-from jupyter_client.kernelspec import KernelSpec
+from jupyter_client.kernelspec import KernelSpec, KernelSpecManager
 from jupyter_client.manager import AsyncKernelManager
 from jupyter_core.utils import ensure_event_loop, run_sync
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbformat.notebooknode import NotebookNode
 from nbgrader.preprocessors import Execute
-from traitlets import Any, Integer, List
+from traitlets import Instance, Integer
 
 from dlcourse.frameworks import quiet_environment
+from dlcourse.progress import ENV_PROGRESS
 
 from . import isolation
 from .cgroups import MemoryCgroup
@@ -69,6 +70,7 @@ SAMPLE_S = 0.2
 ADDRESS_SPACE_HEADROOM = 2 << 30
 TRUNCATED = "\n... output truncated by the autograder (more than {limit} of output in this cell) ...\n"
 SANDBOX_SCRIPT = str(Path(__file__).with_name("sandbox.py"))
+SANDBOX_KERNEL = "autograder-sandbox"
 
 #: outcomes of one notebook, beyond the statuses kept in the state file
 INTERRUPTED = "interrupted"  # the grader is stopping (Ctrl-C): not a grade, nothing recorded
@@ -184,28 +186,36 @@ def kill_all(procs: list[psutil.Process]) -> None:
 
 # -- the kernel --------------------------------------------------------------------------------
 
-class SandboxKernelManager(AsyncKernelManager):
-    """A kernel manager whose kernel command runs through ``wrapper`` (sandbox.py + bwrap) and
-    whose kernel output goes to a pipe the grader drains (kept: the last few kB, for reasons)."""
+class SandboxKernelSpecs(KernelSpecManager):
+    """The kernel specs of one grading sandbox: a single one, whose command starts the kernel
+    through the sandbox (``KernelSpecManager.get_kernel_spec`` is jupyter_client's public
+    subclass point for where specs come from)."""
 
-    wrapper = List()
-    on_launch = Any(None, allow_none=True)
+    spec = Instance(KernelSpec)
 
-    def format_kernel_cmd(self, extra_arguments=None):
-        return list(self.wrapper) + super().format_kernel_cmd(extra_arguments)
+    def get_kernel_spec(self, kernel_name: str) -> KernelSpec:
+        return self.spec
 
-    async def _async_launch_kernel(self, kernel_cmd, **kw):
-        kw["stdout"] = subprocess.PIPE
-        kw["stderr"] = subprocess.STDOUT
-        # nobody watches a grading kernel: the lessons' progress bars (dlcourse.progress) stay
-        # off (one thread per maths library is the sandbox's kernel_environment)
-        env = dict(kw.get("env") or os.environ)
-        env["DLCOURSE_PROGRESS"] = "off"
-        quiet_environment(env)  # TensorFlow's start-up log lines: noise in a graded notebook
-        kw["env"] = env
-        await super()._async_launch_kernel(kernel_cmd, **kw)
-        if self.on_launch is not None:
-            self.on_launch(self.provisioner.process)
+    def find_kernel_specs(self) -> dict[str, str]:
+        return {SANDBOX_KERNEL: ""}
+
+
+def sandbox_kernel_manager(wrapper: list[str], ipc: Path, connection_file: Path
+                           ) -> AsyncKernelManager:
+    """A kernel manager whose kernel starts through ``wrapper`` (sandbox.py + bwrap), talking
+    over unix sockets in ``ipc``."""
+    env = {ENV_PROGRESS: "off"}  # nobody watches a grading kernel's progress bars
+    quiet_environment(env)  # TensorFlow's start-up log lines: noise in a graded notebook
+    spec = KernelSpec(argv=[*wrapper, sys.executable, "-m", "ipykernel_launcher", "-f",
+                            "{connection_file}"],
+                      display_name="Python 3 (autograder sandbox)", language="python", env=env,
+                      # interrupts go as a message on the control channel (ipykernel then
+                      # signals itself): a signal to the launcher's process group would reach
+                      # bwrap, which dies of it
+                      interrupt_mode="message")
+    return AsyncKernelManager(kernel_spec_manager=SandboxKernelSpecs(spec=spec),
+                              kernel_name=SANDBOX_KERNEL, transport="ipc", ip=str(ipc / "k"),
+                              connection_file=str(connection_file), log=_quiet_log())
 
 
 class SandboxedExecute(Execute):
@@ -288,14 +298,24 @@ class Watchdog(threading.Thread):
         self.memory_limit = memory_limit
         self.stop_flag = stop_flag
         self.popen: subprocess.Popen | None = None
+        #: for a kernel: its manager, whose provisioner holds the launcher's process once started
+        self.kernel_manager = None
         self.kind: str | None = None  # "memory" | "timeout" | "interrupted" once tripped
         self.rss_at_trip = 0
         self.peak = None
         self._done = threading.Event()
         self._lock = threading.Lock()
 
+    def kernel_process(self) -> subprocess.Popen | None:
+        """The launcher's process (a verifier runner's, or the kernel's once it started)."""
+        if self.popen is None and self.kernel_manager is not None:
+            provisioner = self.kernel_manager.provisioner
+            self.popen = getattr(provisioner, "process", None) if provisioner else None
+        return self.popen
+
     def processes(self) -> list[psutil.Process]:
         """The kernel and everything it started (the launcher itself excluded)."""
+        self.kernel_process()
         procs = {}
         if self.popen is not None:
             with contextlib.suppress(psutil.Error):
@@ -364,11 +384,16 @@ class Watchdog(threading.Thread):
         self._done.set()
 
 
-def _drain(stream, tail: collections.deque) -> None:
-    """Read the kernel's stdout/stderr to the end, keeping only its last few kB."""
-    with contextlib.suppress(Exception):
-        for chunk in iter(lambda: stream.read1(4096), b""):
-            tail.append(chunk)
+def _log_tail(path: Path, size: int = 2000) -> str:
+    """The last ``size`` bytes of the kernel's own output (its stdout and stderr, which the
+    sandbox's launcher sends to a file in the sockets' folder)."""
+    try:
+        with open(path, "rb") as fh:
+            fh.seek(0, os.SEEK_END)
+            fh.seek(max(0, fh.tell() - size))
+            return fh.read().decode(errors="replace")
+    except OSError:
+        return ""
 
 
 def _dask_stop_flag(name: str | None):
@@ -517,18 +542,20 @@ class Sandbox:
         return home, work, ipython
 
     def command(self, name: str, *, connection_file: Path | None = None,
-                replaced: list[tuple[Path, Path]] = ()) -> list[str]:
+                replaced: list[tuple[Path, Path]] = (), log: Path | None = None) -> list[str]:
         """The command prefix that starts a program in this sandbox (``name``: "kernel" or
         "verify", its folders without isolation)."""
         sandbox = [sys.executable, "-I", SANDBOX_SCRIPT]
+        logging_to = ["--log", str(log)] if log is not None else []
         if not self.isolated:
             home, work, ipython = self.folders(name)
-            return sandbox + ["inner", "--no-namespaces", "--home", str(home), "--workdir",
-                              str(work), "--ipythondir", str(ipython), "--"]
+            return sandbox + ["outer", *logging_to, "--"] + sandbox + [
+                "inner", "--no-namespaces", "--home", str(home), "--workdir", str(work),
+                "--ipythondir", str(ipython), "--"]
         if self.cgroup is not None:
             self.cgroup.remove()
         self.cgroup = MemoryCgroup.create(f"autograder-slot-{self.slot}", self.memory_limit)
-        outer = sandbox + ["outer"] + (
+        outer = sandbox + ["outer", *logging_to] + (
             [a for f in self.cgroup.procs_files() for a in ("--cgroup-procs", f)]
             if self.cgroup is not None else
             ["--address-space", str(self.memory_limit + ADDRESS_SPACE_HEADROOM)])
@@ -623,16 +650,9 @@ def _run(nb, sandbox: Sandbox, start: float) -> dict:
     connection_file = sandbox.ipc / "kernel.json"
     if sandbox.uid is not None:
         os.chown(sandbox.ipc, sandbox.uid, sandbox.uid)
-    wrapper = sandbox.command("kernel", connection_file=connection_file)
-    km = SandboxKernelManager(wrapper=wrapper, transport="ipc", ip=str(sandbox.ipc / "k"),
-                              connection_file=str(connection_file), log=_quiet_log())
-    km.kernel_name = "python3"
-    # interrupts go as a message on the control channel (ipykernel then signals itself): a
-    # signal to the launcher's process group would reach bwrap, which dies of it
-    km._kernel_spec = KernelSpec(argv=[sys.executable, "-m", "ipykernel_launcher", "-f",
-                                       "{connection_file}"],
-                                 display_name="Python 3 (autograder)", language="python",
-                                 interrupt_mode="message")
+    kernel_log = sandbox.ipc / "kernel.log"
+    wrapper = sandbox.command("kernel", connection_file=connection_file, log=kernel_log)
+    km = sandbox_kernel_manager(wrapper, sandbox.ipc, connection_file)
 
     settings = dict(limits.execute)
     settings["timeout"] = int(limits.cell_timeout)
@@ -640,15 +660,7 @@ def _run(nb, sandbox: Sandbox, start: float) -> dict:
                                 log=_quiet_log(), **settings)
 
     watchdog = sandbox.watchdog(start + float(limits.notebook_timeout))
-    tail: collections.deque = collections.deque(maxlen=16)
-    popen_box = []
-
-    def on_launch(popen):
-        popen_box.append(popen)
-        watchdog.popen = popen
-        threading.Thread(target=_drain, args=(popen.stdout, tail), daemon=True).start()
-
-    km.on_launch = on_launch
+    watchdog.kernel_manager = km
     watchdog.start()
     failure: BaseException | None = None
     try:
@@ -666,12 +678,12 @@ def _run(nb, sandbox: Sandbox, start: float) -> dict:
             run_sync(km.shutdown_kernel)(now=True)
         watchdog.join(timeout=5)
     seconds = time.monotonic() - start
-    exit_code = popen_box[0].poll() if popen_box else None
-    kernel_log = b"".join(tail).decode(errors="replace")[-2000:]
+    popen = watchdog.kernel_process()
+    exit_code = popen.poll() if popen is not None else None
     watchdog.memory_breached()
 
-    status, reason = _outcome(nb, executor, watchdog, failure, limits, exit_code, kernel_log,
-                              started=bool(popen_box))
+    status, reason = _outcome(nb, executor, watchdog, failure, limits, exit_code,
+                              _log_tail(kernel_log), started=popen is not None)
     peak = None if watchdog.peak is None else watchdog.peak / (1 << 20)
     return {"executed": nb, "status": status, "reason": reason,
             "seconds": seconds, "peak_memory_mb": peak}

@@ -85,7 +85,13 @@ def kernel_environment(home: str, environ: dict[str, str] | None = None) -> dict
 
 
 def outer(args) -> None:
-    """On the host, as root: the memory limit, then ``exec`` the rest (bwrap)."""
+    """On the host, as root: the kernel's own output to its log file, the memory limit, then
+    ``exec`` the rest (bwrap)."""
+    if args.log:
+        fd = os.open(args.log, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        os.dup2(fd, 1)
+        os.dup2(fd, 2)
+        os.close(fd)
     for procs in args.cgroup_procs:
         with open(procs, "w") as fh:
             fh.write(str(os.getpid()))
@@ -129,6 +135,8 @@ def main(argv: list[str] | None = None) -> None:
     out.add_argument("--cgroup-procs", action="append", default=[],
                      help="a cgroup.procs file of the kernel's cgroups (memory, cpu)")
     out.add_argument("--address-space", type=int, help="RLIMIT_AS in bytes (no cgroup)")
+    out.add_argument("--log", help="a file for the program's own stdout and stderr (kept in the "
+                                   "sockets' folder: a tmpfs, counted as the kernel's memory)")
     inn = stages.add_parser("inner", help="in the sandbox: drop to the student's uid, start")
     inn.add_argument("--uid", type=int)
     inn.add_argument("--gid", type=int)
