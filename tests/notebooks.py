@@ -12,7 +12,7 @@ LESSONS = ROOT / "lessons"
 #: the lessons of the curriculum built so far, in order
 LESSON_IDS = ["01-neuron", "02-forward-propagation", "03-loss-functions", "04-backpropagation",
               "05-xor-from-scratch", "06-network-types",
-              "08-frameworks"]
+              "07-applications", "08-frameworks"]
 
 REGION = re.compile(r"### BEGIN (SOLUTION|HIDDEN TESTS)\n(.*?)### END \1", re.S)
 

@@ -13,6 +13,7 @@ from dlcourse.checks import activations, backprop, layers, losses
 from dlcourse.checks import training
 from dlcourse.checks import autoencoders, convolution, gans, rbf, recurrent
 from dlcourse.checks import autodiff, frameworks
+from dlcourse.checks import applications, imbalance, language, metrics
 
 from .corpus import activations as activations_corpus
 from .corpus import layers as layers_corpus
@@ -26,6 +27,10 @@ from .corpus import autoencoders as autoencoders_corpus
 from .corpus import gans as gans_corpus
 from .corpus import frameworks as frameworks_corpus
 from .corpus import autodiff as autodiff_corpus
+from .corpus import metrics as metrics_corpus
+from .corpus import language as language_corpus
+from .corpus import imbalance as imbalance_corpus
+from .corpus import applications as applications_corpus
 from .corpus import checker, reference_answer, right_params, wrong_params
 
 pytestmark = pytest.mark.filterwarnings("error")
@@ -37,6 +42,8 @@ LESSONS = [(activations, activations_corpus), (layers, layers_corpus),
            (training, training_corpus),
            (rbf, rbf_corpus), (convolution, convolution_corpus), (recurrent, recurrent_corpus),
            (autoencoders, autoencoders_corpus), (gans, gans_corpus),
+           (metrics, metrics_corpus), (language, language_corpus), (imbalance, imbalance_corpus),
+           (applications, applications_corpus),
            (frameworks, frameworks_corpus), (autodiff, autodiff_corpus)]
 NAMES = [exercise.name for lesson, _ in LESSONS for exercise in lesson.EXERCISES]
 RIGHT = {name: impls for _, corpus in LESSONS for name, impls in corpus.RIGHT.items()}

@@ -218,6 +218,51 @@ BUGS = {
             "    p_real, p_fake = 1 / (1 + np.exp(-d_real)), 1 / (1 + np.exp(-d_fake))\n"
             "    return -np.mean(np.log(p_real)) - np.mean(np.log(1 - p_fake))\n"),
     },
+    "07-applications": {  # two bugs in each of its three notebooks
+        "precision_recall_f1": (  # precision and recall swapped
+            "def precision_recall_f1(y_true, y_pred):\n"
+            "    y_true = np.asarray(y_true).reshape(-1)\n"
+            "    y_pred = np.asarray(y_pred).reshape(-1)\n"
+            "    tp = np.sum((y_true == 1) & (y_pred == 1))\n"
+            "    fp = np.sum((y_true == 0) & (y_pred == 1))\n"
+            "    fn = np.sum((y_true == 1) & (y_pred == 0))\n"
+            "    precision = float(tp / (tp + fn)) if tp + fn > 0 else 0.0\n"
+            "    recall = float(tp / (tp + fp)) if tp + fp > 0 else 0.0\n"
+            "    f1 = 2 * precision * recall / (precision + recall) if precision + recall > 0 else 0.0\n"
+            "    return precision, recall, f1\n"),
+        "confusion_matrix": (  # fancy-index += counts each (true, predicted) pair once
+            "def confusion_matrix(y_true, y_pred, n_classes):\n"
+            "    y_true = np.asarray(y_true).reshape(-1).astype(np.int64)\n"
+            "    y_pred = np.asarray(y_pred).reshape(-1).astype(np.int64)\n"
+            "    matrix = np.zeros((n_classes, n_classes), dtype=np.int64)\n"
+            "    matrix[y_true, y_pred] += 1\n"
+            "    return matrix\n"),
+        "bag_of_words": (  # split on spaces: 'bad,' keeps its comma
+            "def bag_of_words(sentences, vocabulary):\n"
+            "    counts = np.zeros((len(sentences), len(vocabulary)))\n"
+            "    for i, sentence in enumerate(sentences):\n"
+            "        words = sentence.lower().split()\n"
+            "        for j, word in enumerate(vocabulary):\n"
+            "            counts[i, j] = words.count(word)\n"
+            "    return counts\n"),
+        "attention_weights": (  # the softmax over the queries, not the keys
+            "def attention_weights(query, keys):\n"
+            "    scores = query @ keys.T / np.sqrt(keys.shape[1])\n"
+            "    e = np.exp(scores - scores.max(axis=0, keepdims=True))\n"
+            "    return e / e.sum(axis=0, keepdims=True)\n"),
+        "balanced_class_weights": (  # n / count, not divided by the number of classes
+            "def balanced_class_weights(y):\n"
+            "    labels = np.ravel(y).astype(int)\n"
+            "    counts = np.bincount(labels)\n"
+            "    return len(labels) / counts.astype(float)\n"),
+        "average_precision": (  # every sample its own threshold: ties split
+            "def average_precision(y_true, scores):\n"
+            "    y_true = np.ravel(y_true).astype(float)\n"
+            "    order = np.argsort(-np.ravel(scores))\n"
+            "    hits = y_true[order]\n"
+            "    precision = np.cumsum(hits) / np.arange(1, len(hits) + 1)\n"
+            "    return float(np.sum(precision * hits) / hits.sum())\n"),
+    },
     "08-frameworks": {
         "copy_torch_to_keras": (  # the kernels are copied, the biases are not
             "import keras\n"

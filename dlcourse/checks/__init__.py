@@ -20,10 +20,15 @@ from . import autoencoders as _autoencoders
 from . import gans as _gans
 from . import frameworks as _frameworks
 from . import autodiff as _autodiff
+from . import metrics as _metrics
+from . import language as _language
+from . import imbalance as _imbalance
+from . import applications as _applications
 from .core import CheckFailure, Exercise
 
 _TOPIC_MODULES = (_activations, _layers, _losses, _backprop, _training, _rbf, _convolution,
-                  _recurrent, _autoencoders, _gans, _frameworks, _autodiff)
+                  _recurrent, _autoencoders, _gans, _metrics, _language, _imbalance,
+                  _applications, _frameworks, _autodiff)
 
 #: every graded exercise, by name
 EXERCISES: dict[str, Exercise] = {ex.name: ex for module in _TOPIC_MODULES
@@ -91,5 +96,16 @@ check_jax_forward = _frameworks.JAX_FORWARD.checker()
 check_copy_torch_to_keras = _frameworks.COPY_TORCH_TO_KERAS.checker()
 check_framework_for = _frameworks.FRAMEWORK_FOR.checker()
 check_Value = _autodiff.VALUE.checker()
+
+# Lesson 07: deep learning at work (07a healthcare and vision; 07b language; 07c finance,
+# time series and the examples)
+check_precision_recall_f1 = _metrics.PRECISION_RECALL_F1.checker()
+check_confusion_matrix = _metrics.CONFUSION_MATRIX.checker()
+check_threshold_for_recall = _metrics.THRESHOLD_FOR_RECALL.checker()
+check_bag_of_words = _language.BAG_OF_WORDS.checker()
+check_attention_weights = _language.ATTENTION_WEIGHTS.checker()
+check_balanced_class_weights = _imbalance.BALANCED_CLASS_WEIGHTS.checker()
+check_average_precision = _imbalance.AVERAGE_PRECISION.checker()
+check_architecture_for = _applications.ARCHITECTURE_FOR.checker()
 
 __all__ = ["EXERCISES", "TOPICS", "CheckFailure", "Exercise"] + [n for n in dir() if n.startswith("check_")]

@@ -22,8 +22,7 @@ from typing import Any
 import numpy as np
 
 from ..reference import autoencoders as ref
-from .core import RTOL, ATOL, Case, Exercise, Mistake, compare_arrays, describe, one_number, redraw
-from .core import seeded_data as _data
+from .core import Case, Exercise, Mistake, one_number, redraw
 
 
 def _f(a: Any) -> np.ndarray:

@@ -563,8 +563,8 @@ class Exercise:
             used = outcome.used
             return self._format(case, f"{self.name} called np.{used[0]}, which this exercise asks "
                                       f"you not to use.", call,
-                                hint=f"Build it yourself from np.exp; that is the point of the "
-                                     f"exercise.")
+                                hint="Build it yourself from np.exp; that is the point of the "
+                                     "exercise.")
         if outcome.warnings:
             return self._format(case, f"NumPy warned while running {self.name}: "
                                       f"{outcome.warnings[0]}", call,

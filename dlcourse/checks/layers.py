@@ -7,7 +7,7 @@ import numpy as np
 
 from ..reference import layers as ref
 from ..reference.activations import relu, sigmoid, tanh
-from .core import (RTOL, ATOL, Case, Exercise, Mistake, Property, call_student, compare_arrays,
+from .core import (RTOL, ATOL, Case, Exercise, Mistake, Property, compare_arrays,
                    describe, redraw)
 from .core import seeded_data as _data
 from .core import call_or_raise as _call
