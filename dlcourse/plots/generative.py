@@ -13,18 +13,10 @@ from typing import Any, Mapping, Sequence
 import numpy as np
 from numpy.typing import ArrayLike
 
+from .figures import new_axes
+
 #: the 10 digits' colours in the latent-space figures
 DIGIT_CMAP = "tab10"
-
-
-def _axes(ax: Any, figsize: tuple[float, float]) -> tuple[Any, Any]:
-    import matplotlib.pyplot as plt
-
-    if ax is not None:
-        return ax.figure, ax
-    fig, ax = plt.subplots(figsize=figsize)
-    plt.close(fig)
-    return fig, ax
 
 
 def _images(images: ArrayLike) -> np.ndarray:
@@ -108,7 +100,7 @@ def plot_latent_space(Z: ArrayLike, y: ArrayLike, *, ax: Any = None,
     Returns the Figure."""
     Z = np.asarray(Z, dtype=np.float64)
     y = np.asarray(y).reshape(-1)
-    fig, ax = _axes(ax, (6.2, 5.2))
+    fig, ax = new_axes(ax, (6.2, 5.2))
     points = ax.scatter(Z[:, 0], Z[:, 1], c=y, cmap=DIGIT_CMAP, vmin=-0.5, vmax=9.5, s=14,
                         alpha=0.85, edgecolors="none")
     for digit in np.unique(y):
@@ -151,7 +143,7 @@ def plot_latent_grid(images: ArrayLike, z1: ArrayLike, z2: ArrayLike, *, ax: Any
     for r in range(rows):
         for c in range(cols):
             mosaic[r * step:r * step + side, c * step:c * step + side] = tiles[r * cols + c]
-    fig, ax = _axes(ax, (5.6, 5.6))
+    fig, ax = new_axes(ax, (5.6, 5.6))
     ax.imshow(mosaic, cmap="gray_r", vmin=0.0, vmax=1.0, interpolation="nearest")
     ticks = [0, cols // 2, cols - 1]
     ax.set_xticks([step * i + side / 2 - 0.5 for i in ticks], [f"{z1[i]:.1f}" for i in ticks])
@@ -198,7 +190,7 @@ def plot_gan_losses(d_losses: ArrayLike, g_losses: ArrayLike, *, ax: Any = None,
     """The discriminator's and the generator's loss at each step (a moving average over
     ``smooth`` steps on top of the raw values), with the values of a discriminator that cannot
     tell real from fake: 2 log 2 for it, log 2 for the generator. Returns the Figure."""
-    fig, ax = _axes(ax, (8.0, 3.6))
+    fig, ax = new_axes(ax, (8.0, 3.6))
     for values, label, color in ((d_losses, "discriminator", "tab:blue"),
                                  (g_losses, "generator", "tab:orange")):
         values = np.asarray(values, dtype=np.float64).reshape(-1)

@@ -13,17 +13,8 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from ..reference.imbalance import average_precision
+from .figures import new_axes
 from .metrics import precision_recall_points
-
-
-def _axes(ax: Any, figsize: tuple[float, float]) -> tuple[Any, Any]:
-    import matplotlib.pyplot as plt
-
-    if ax is not None:
-        return ax.figure, ax
-    fig, ax = plt.subplots(figsize=figsize)
-    plt.close(fig)
-    return fig, ax
 
 
 def plot_fraud_scatter(X: ArrayLike, y: ArrayLike, *, features: Sequence[int] = (0, 2),
@@ -39,7 +30,7 @@ def plot_fraud_scatter(X: ArrayLike, y: ArrayLike, *, features: Sequence[int] = 
     X = np.asarray(X, dtype=np.float64)
     y = np.asarray(y).reshape(-1) > 0.5
     i, j = features
-    fig, ax = _axes(ax, (6.0, 4.2))
+    fig, ax = new_axes(ax, (6.0, 4.2))
     genuine = np.flatnonzero(~y)
     if genuine.size > max_genuine:
         genuine = np.random.default_rng(seed).choice(genuine, max_genuine, replace=False)
@@ -64,7 +55,7 @@ def plot_metric_bars(rows: Mapping[str, Mapping[str, float]], *, ax: Any = None,
     """
     models = list(rows)
     measures = list(rows[models[0]])
-    fig, ax = _axes(ax, (1.6 + 1.9 * len(measures), 3.6))
+    fig, ax = new_axes(ax, (1.6 + 1.9 * len(measures), 3.6))
     width = 0.8 / len(models)
     x = np.arange(len(measures))
     for k, model in enumerate(models):
@@ -93,7 +84,7 @@ def plot_pr_curves(y_true: ArrayLike, scores: Mapping[str, ArrayLike], *, ax: An
     Figure.
     """
     y = np.asarray(y_true).reshape(-1)
-    fig, ax = _axes(ax, (6.0, 4.2))
+    fig, ax = new_axes(ax, (6.0, 4.2))
     colors = {}
     for name, s in scores.items():
         _, precision, recall = precision_recall_points(y, s)

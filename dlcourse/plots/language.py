@@ -12,18 +12,10 @@ from typing import Any, Sequence
 import numpy as np
 from numpy.typing import ArrayLike
 
+from .figures import new_axes
+
 #: how a space is drawn on an axis of characters (a blank tick label would be invisible)
 SPACE = "\u2423"
-
-
-def _axes(ax: Any, figsize: tuple[float, float]) -> tuple[Any, Any]:
-    import matplotlib.pyplot as plt
-
-    if ax is not None:
-        return ax.figure, ax
-    fig, ax = plt.subplots(figsize=figsize)
-    plt.close(fig)
-    return fig, ax
 
 
 def _show_chars(chars: Sequence[str]) -> list[str]:
@@ -44,7 +36,7 @@ def plot_word_weights(words: Sequence[str], weights: ArrayLike, *, top: int = 10
     order = np.argsort(w, kind="stable")
     top = max(1, min(int(top), len(w) // 2 or 1))
     picks = np.concatenate([order[:top], order[-top:]]) if len(w) > top else order
-    fig, ax = _axes(ax, (7.0, 0.28 * len(picks) + 1.2))
+    fig, ax = new_axes(ax, (7.0, 0.28 * len(picks) + 1.2))
     values = w[picks]
     ax.barh(np.arange(len(picks)), values,
             color=["tab:red" if v < 0 else "tab:blue" for v in values])
@@ -69,7 +61,7 @@ def plot_attention(weights: ArrayLike, source: str | Sequence[str], target: str 
     if w.shape != (len(target), len(source)):
         raise ValueError(f"weights of shape {w.shape} do not fit {len(target)} output and "
                          f"{len(source)} input characters")
-    fig, ax = _axes(ax, (0.26 * len(source) + 2.0, 0.26 * len(target) + 1.6))
+    fig, ax = new_axes(ax, (0.26 * len(source) + 2.0, 0.26 * len(target) + 1.6))
     image = ax.imshow(w, cmap="Blues", vmin=0.0, vmax=1.0, aspect="auto")
     ax.set_xticks(np.arange(len(source)), _show_chars(source), fontsize=9)
     ax.set_yticks(np.arange(len(target)), _show_chars(target), fontsize=9)

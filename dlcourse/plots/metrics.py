@@ -13,15 +13,7 @@ from typing import Any, Mapping, Sequence
 import numpy as np
 from numpy.typing import ArrayLike
 
-
-def _axes(ax: Any, figsize: tuple[float, float]) -> tuple[Any, Any]:
-    import matplotlib.pyplot as plt
-
-    if ax is not None:
-        return ax.figure, ax
-    fig, ax = plt.subplots(figsize=figsize)
-    plt.close(fig)
-    return fig, ax
+from .figures import new_axes
 
 
 def precision_recall_points(y_true: ArrayLike, scores: ArrayLike
@@ -57,7 +49,7 @@ def plot_precision_recall(curves: Mapping[str, tuple[ArrayLike, ArrayLike]], *,
     """
     from matplotlib.lines import Line2D
 
-    fig, ax = _axes(ax, (6.2, 4.6))
+    fig, ax = new_axes(ax, (6.2, 4.6))
     colors = {}
     for label, (recall, precision) in curves.items():
         (line,) = ax.step(np.asarray(recall, float), np.asarray(precision, float), where="post",
@@ -99,7 +91,7 @@ def plot_confusion_counts(matrix: ArrayLike, *, labels: Sequence[Any] | None = N
     counts = np.asarray(matrix)
     k = counts.shape[0]
     labels = list(range(k)) if labels is None else list(labels)
-    fig, ax = _axes(ax, (0.45 * k + 3.0, 0.42 * k + 2.6))
+    fig, ax = new_axes(ax, (0.45 * k + 3.0, 0.42 * k + 2.6))
     ax.imshow(counts, cmap="Blues")
     threshold = counts.max() / 2 if counts.size else 0
     for i in range(k):

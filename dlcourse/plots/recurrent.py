@@ -12,6 +12,8 @@ from typing import Any, Mapping, Sequence
 import numpy as np
 from numpy.typing import ArrayLike
 
+from .figures import new_axes
+
 #: the gate blocks of each cell, in PyTorch's order: (letter, name, activation, colour)
 GATE_BLOCKS: dict[str, list[tuple[str, str, str, str]]] = {
     "rnn": [("h", "hidden state", "tanh", "#7f7f7f")],
@@ -20,16 +22,6 @@ GATE_BLOCKS: dict[str, list[tuple[str, str, str, str]]] = {
     "gru": [("r", "reset gate", "sigmoid", "#e8c14c"), ("z", "update gate", "sigmoid", "#4cc6e8"),
             ("n", "candidate", "tanh", "#5cb85c")],
 }
-
-
-def _axes(ax: Any, figsize: tuple[float, float]) -> tuple[Any, Any]:
-    import matplotlib.pyplot as plt
-
-    if ax is not None:
-        return ax.figure, ax
-    fig, ax = plt.subplots(figsize=figsize)
-    plt.close(fig)
-    return fig, ax
 
 
 # --------------------------------------------------------------------------------------------
@@ -46,7 +38,7 @@ def plot_unrolled(steps: int = 4, *, ax: Any = None) -> Any:
 
     steps = max(int(steps), 2)
     x0, dx = 3.4, 1.9
-    fig, ax = _axes(ax, (2.6 + 1.9 * steps, 3.0))
+    fig, ax = new_axes(ax, (2.6 + 1.9 * steps, 3.0))
 
     def box(x, y, text):
         ax.add_patch(FancyBboxPatch((x - 0.45, y - 0.3), 0.9, 0.6, boxstyle="round,pad=0.05",
@@ -109,7 +101,7 @@ def plot_gate_blocks(kind: str = "lstm", *, H: int = 4, d_in: int = 2, ax: Any =
     width = G * H
     rows = [("Wx", d_in), ("Wh", H), ("b" if kind != "gru" else "bx, bh", 1)]
     height = sum(r for _, r in rows) + 1.2 * len(rows)
-    fig, ax = _axes(ax, (1.6 + 0.42 * width, 0.6 + 0.36 * (height + 3.0)))
+    fig, ax = new_axes(ax, (1.6 + 0.42 * width, 0.6 + 0.36 * (height + 3.0)))
     y = 0.0
     for name, n_rows in rows:
         for k, (letter, _, _, color) in enumerate(blocks):
@@ -193,7 +185,7 @@ def plot_forecast(t: ArrayLike, truth: ArrayLike, forecasts: Mapping[str, ArrayL
     """Forecasts of the same steps against the truth. t, truth: (n,); forecasts: name -> (n,).
     Returns the Figure."""
     t = np.asarray(t)
-    fig, ax = _axes(ax, (7.0, 3.2))
+    fig, ax = new_axes(ax, (7.0, 3.2))
     ax.plot(t, np.asarray(truth, dtype=np.float64), color="0.3", lw=1.0, marker=".", ms=3,
             label="truth")
     styles = ["-", "--", ":", "-."]
@@ -219,7 +211,7 @@ def plot_forecasts_ahead(t: ArrayLike, x: ArrayLike, starts: Sequence[int],
     """
     t = np.asarray(t)
     x = np.asarray(x, dtype=np.float64)
-    fig, ax = _axes(ax, (7.0, 3.2))
+    fig, ax = new_axes(ax, (7.0, 3.2))
     lo = max(min(starts) - window - 5, 0)
     hi = min(max(starts) + len(np.asarray(forecasts[-1]).reshape(-1)) + 5, len(x))
     ax.plot(t[lo:hi], x[lo:hi], color="0.3", lw=1.0, marker=".", ms=3, label="truth")
@@ -258,7 +250,7 @@ def plot_gradient_lags(norms: Mapping[str, ArrayLike], *, ax: Any = None,
     (k = 0: the last step). Each line is the geometric mean over the runs; the band spans the
     smallest and largest run. Returns the Figure.
     """
-    fig, ax = _axes(ax, (7.5, 4.0))
+    fig, ax = new_axes(ax, (7.5, 4.0))
     for name, values in norms.items():
         values = np.atleast_2d(np.asarray(values, dtype=np.float64))
         lags = np.arange(values.shape[1])

@@ -12,18 +12,10 @@ from typing import Any, Callable, Sequence
 import numpy as np
 from numpy.typing import ArrayLike
 
+from .figures import new_axes
+
 #: the colours of the labels 0 and 1 in the 2-D figures (matplotlib's RdBu map: red 0, blue 1)
 _LABEL_COLORS = ("tab:red", "tab:blue")
-
-
-def _axes(ax: Any, figsize: tuple[float, float]) -> tuple[Any, Any]:
-    import matplotlib.pyplot as plt
-
-    if ax is not None:
-        return ax.figure, ax
-    fig, ax = plt.subplots(figsize=figsize)
-    plt.close(fig)
-    return fig, ax
 
 
 def _scatter_labels(ax: Any, X: np.ndarray, y: np.ndarray) -> None:
@@ -40,7 +32,7 @@ def plot_loss_curve(losses: ArrayLike, *, ax: Any = None, title: str = "training
     """The loss of each epoch. losses: (num_epochs,). ``logy`` draws the loss on a log scale,
     which shows the slow end of a long run. Returns the Figure."""
     losses = np.asarray(losses, dtype=np.float64).reshape(-1)
-    fig, ax = _axes(ax, (6.0, 3.6))
+    fig, ax = new_axes(ax, (6.0, 3.6))
     epochs = np.arange(1, len(losses) + 1)
     ax.plot(epochs, losses, lw=2, label=label)
     if logy:
@@ -65,7 +57,7 @@ def plot_decision_boundary(predict_fn: Callable[[np.ndarray], ArrayLike], X: Arr
     0.5. Returns the Figure.
     """
     X = np.asarray(X, dtype=np.float64)
-    fig, ax = _axes(ax, (4.6, 4.0))
+    fig, ax = new_axes(ax, (4.6, 4.0))
     lo, hi = X.min(axis=0) - margin, X.max(axis=0) + margin
     g0, g1 = np.meshgrid(np.linspace(lo[0], hi[0], resolution), np.linspace(lo[1], hi[1], resolution))
     grid = np.column_stack([g0.ravel(), g1.ravel()])
@@ -104,7 +96,7 @@ def plot_perceptron_lines(X: ArrayLike, y: ArrayLike, lines: Sequence[tuple[Arra
     import matplotlib.pyplot as plt
 
     X = np.asarray(X, dtype=np.float64)
-    fig, ax = _axes(ax, (4.2, 4.0))
+    fig, ax = new_axes(ax, (4.2, 4.0))
     lo, hi = X.min(axis=0) - margin, X.max(axis=0) + margin
     if lines:
         w_last, b_last = lines[-1]
@@ -139,7 +131,7 @@ def plot_perceptron_lines(X: ArrayLike, y: ArrayLike, lines: Sequence[tuple[Arra
 def plot_errors_per_epoch(errors: ArrayLike, *, ax: Any = None, title: str | None = None) -> Any:
     """Bars of the misclassified samples in each epoch. errors: (epochs,). Returns the Figure."""
     errors = np.asarray(errors).reshape(-1)
-    fig, ax = _axes(ax, (4.2, 2.6))
+    fig, ax = new_axes(ax, (4.2, 2.6))
     ax.bar(np.arange(1, len(errors) + 1), errors, color="tab:gray", width=0.8)
     ax.set_xlabel("epoch")
     ax.set_ylabel("errors")
@@ -162,7 +154,7 @@ def plot_hidden_space(H: ArrayLike, y: ArrayLike, w: ArrayLike, b: float, *, ax:
     H = np.asarray(H, dtype=np.float64)
     w = np.asarray(w, dtype=np.float64).reshape(-1)
     b = float(np.squeeze(b))
-    fig, ax = _axes(ax, (4.2, 4.0))
+    fig, ax = new_axes(ax, (4.2, 4.0))
     lo, hi = np.array([-0.15, -0.15]), np.array([1.2, 1.2])
     _shade_halves(ax, w, b, lo, hi)
     if abs(w[1]) > 1e-12:
@@ -205,7 +197,7 @@ def plot_confusion_matrix(y_true: ArrayLike, y_pred: ArrayLike, *, n_classes: in
     Returns the Figure.
     """
     counts = confusion_matrix(y_true, y_pred, n_classes)
-    fig, ax = _axes(ax, (5.4, 4.8))
+    fig, ax = new_axes(ax, (5.4, 4.8))
     ax.imshow(counts, cmap="Blues")
     threshold = counts.max() / 2
     for i in range(n_classes):
