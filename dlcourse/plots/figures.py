@@ -14,3 +14,14 @@ def new_axes(ax: Any, figsize: tuple[float, float]) -> tuple[Any, Any]:
     fig, ax = plt.subplots(figsize=figsize)
     plt.close(fig)
     return fig, ax
+
+
+def message_figure(text: str) -> Any:
+    """A small figure that only says ``text`` (a gallery with nothing to show)."""
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(4.0, 0.8))
+    plt.close(fig)
+    ax.axis("off")
+    ax.text(0.5, 0.5, text, ha="center", va="center")
+    return fig

@@ -13,7 +13,7 @@ from typing import Any, Mapping, Sequence
 import numpy as np
 from numpy.typing import ArrayLike
 
-from .figures import new_axes
+from .figures import message_figure, new_axes
 
 
 def precision_recall_points(y_true: ArrayLike, scores: ArrayLike
@@ -125,11 +125,7 @@ def show_mistakes(images: ArrayLike, y_true: ArrayLike, y_pred: ArrayLike, *,
     y_true, y_pred = np.asarray(y_true).reshape(-1), np.asarray(y_pred).reshape(-1)
     wrong = np.flatnonzero(y_true != y_pred)[:max_images]
     if len(wrong) == 0:
-        fig, ax = plt.subplots(figsize=(4.0, 0.8))
-        plt.close(fig)
-        ax.axis("off")
-        ax.text(0.5, 0.5, "no mistake", ha="center", va="center")
-        return fig
+        return message_figure("no mistake")
     side = int(round(np.sqrt(images[0].size)))
     ncols = max(1, min(ncols, len(wrong)))
     nrows = -(-len(wrong) // ncols)

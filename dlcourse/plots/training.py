@@ -12,7 +12,7 @@ from typing import Any, Callable, Sequence
 import numpy as np
 from numpy.typing import ArrayLike
 
-from .figures import new_axes
+from .figures import message_figure, new_axes
 
 #: the colours of the labels 0 and 1 in the 2-D figures (matplotlib's RdBu map: red 0, blue 1)
 _LABEL_COLORS = ("tab:red", "tab:blue")
@@ -221,16 +221,11 @@ def show_misclassified(X: ArrayLike, y_true: ArrayLike, y_pred: ArrayLike, *,
 
     X: (n, 64) or (n, 8, 8); y_true, y_pred: (n,). Returns the Figure.
     """
-    import matplotlib.pyplot as plt
 
     from .networks import show_digits
 
     y_true, y_pred = np.asarray(y_true).reshape(-1), np.asarray(y_pred).reshape(-1)
     wrong = np.flatnonzero(y_true != y_pred)[:max_images]
     if len(wrong) == 0:
-        fig, ax = plt.subplots(figsize=(4.0, 0.8))
-        plt.close(fig)
-        ax.axis("off")
-        ax.text(0.5, 0.5, "no misclassified image", ha="center", va="center")
-        return fig
+        return message_figure("no misclassified image")
     return show_digits(np.asarray(X)[wrong], y_true[wrong], y_pred[wrong])
