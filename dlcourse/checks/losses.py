@@ -184,7 +184,7 @@ BINARY_CROSS_ENTROPY = Exercise(
         Case("one sample as numbers: y = 1 and p = 0.9 give -log(0.9) = 0.1054", (1.0, 0.9)),
         Case("6 samples (6, 1) with labels 0 and 1", _binary(31, 6, 1)),
         Case("probabilities of exactly 0 and 1, right and wrong: clipped to [1e-12, 1 - 1e-12] "
-             "the loss is large but finite (about 11.13), neither inf nor nan",
+             "the loss is large but finite (about 11.10), neither inf nor nan",
              (_EDGE_Y, _EDGE_P), rtol=CLIPPED_RTOL,
              hint="A wrong prediction with probability exactly 0 or 1 costs -log(1e-12) = 27.63 "
                   "once clipped; a right one costs almost 0."),

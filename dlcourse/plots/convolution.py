@@ -11,8 +11,8 @@ from typing import Any, Callable, Sequence
 import numpy as np
 from numpy.typing import ArrayLike
 
-#: the colours of the labels 0 and 1, as in ``plots.training`` (red 0, blue 1)
-_LABEL_COLORS = ("tab:red", "tab:blue")
+from .figures import LABEL_CMAP, LABEL_COLORS
+
 #: one colour per RBF centre
 _CENTER_COLORS = ("tab:green", "tab:purple", "tab:orange", "tab:brown", "tab:pink", "tab:olive")
 
@@ -27,7 +27,7 @@ def _new(nrows: int, ncols: int, figsize: tuple[float, float]) -> tuple[Any, Any
 
 def _scatter(ax: Any, P: np.ndarray, y: np.ndarray, names: Sequence[str] | None = None) -> None:
     labels = np.asarray(y).reshape(-1) > 0.5
-    for value, color in zip((False, True), _LABEL_COLORS):
+    for value, color in zip((False, True), LABEL_COLORS):
         pts = P[labels == value]
         ax.scatter(pts[:, 0], pts[:, 1], s=110, c=color, edgecolors="black", linewidths=1.2,
                    zorder=4, label=f"label {int(value)}")
@@ -96,7 +96,7 @@ def plot_rbf_features(features_fn: Callable[[np.ndarray], ArrayLike], X: ArrayLi
     return fig
 
 
-def _number_grid(ax: Any, a: np.ndarray, title: str, *, cmap: str = "RdBu_r",
+def _number_grid(ax: Any, a: np.ndarray, title: str, *, cmap: str = LABEL_CMAP,
                  highlight: tuple[int, int, int, int] | None = None, fmt: str = "{:g}") -> None:
     """A 2-D array as coloured cells with its numbers written in; ``highlight`` = (row, col,
     height, width) frames a window."""
@@ -151,7 +151,7 @@ def show_filters(kernels: ArrayLike, *, title: str = "the learned filters of the
     for o, ax in enumerate(axes.flat):
         ax.axis("off")
         if o < n:
-            ax.imshow(k[o, 0], cmap="RdBu_r", vmin=-limit, vmax=limit)
+            ax.imshow(k[o, 0], cmap=LABEL_CMAP, vmin=-limit, vmax=limit)
             ax.set_title(f"filter {o}", fontsize=8)
     fig.suptitle(title, fontsize=11)
     fig.tight_layout()

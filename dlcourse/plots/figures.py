@@ -3,6 +3,12 @@ from __future__ import annotations
 
 from typing import Any
 
+#: the course's one colour convention for two classes and for signed values: label 0 (and
+#: negative numbers) red, label 1 (and positive numbers) blue, in every lesson's figures
+LABEL_CMAP = "RdBu"
+#: the scatter colours of label 0 and label 1, the two ends of :data:`LABEL_CMAP`
+LABEL_COLORS = ("tab:red", "tab:blue")
+
 
 def new_axes(ax: Any, figsize: tuple[float, float]) -> tuple[Any, Any]:
     """``(figure, axes)``: ``ax`` and its figure when given, else a new figure of ``figsize``

@@ -12,16 +12,15 @@ from typing import Any, Callable, Sequence
 import numpy as np
 from numpy.typing import ArrayLike
 
-from .figures import message_figure, new_axes
+from .figures import LABEL_CMAP, LABEL_COLORS, message_figure, new_axes
 
 #: the colours of the labels 0 and 1 in the 2-D figures (matplotlib's RdBu map: red 0, blue 1)
-_LABEL_COLORS = ("tab:red", "tab:blue")
 
 
 def _scatter_labels(ax: Any, X: np.ndarray, y: np.ndarray) -> None:
     """The samples of a 2-D binary task: label 1 filled blue, label 0 red, both outlined."""
     labels = np.asarray(y).reshape(-1) > 0.5
-    for value, color in zip((False, True), _LABEL_COLORS):
+    for value, color in zip((False, True), LABEL_COLORS):
         pts = X[labels == value]
         ax.scatter(pts[:, 0], pts[:, 1], s=90, c=color, edgecolors="black", linewidths=1.2,
                    zorder=3, label=f"label {int(value)}")
@@ -62,7 +61,7 @@ def plot_decision_boundary(predict_fn: Callable[[np.ndarray], ArrayLike], X: Arr
     g0, g1 = np.meshgrid(np.linspace(lo[0], hi[0], resolution), np.linspace(lo[1], hi[1], resolution))
     grid = np.column_stack([g0.ravel(), g1.ravel()])
     probs = np.asarray(predict_fn(grid), dtype=np.float64).reshape(g0.shape)
-    filled = ax.contourf(g0, g1, probs, levels=np.linspace(0.0, 1.0, 11), cmap="RdBu", alpha=0.75)
+    filled = ax.contourf(g0, g1, probs, levels=np.linspace(0.0, 1.0, 11), cmap=LABEL_CMAP, alpha=0.75)
     if probs.min() < 0.5 < probs.max():
         ax.contour(g0, g1, probs, levels=[0.5], colors="black", linewidths=2)
     fig.colorbar(filled, ax=ax, label="output (probability of label 1)")
@@ -113,7 +112,7 @@ def plot_perceptron_lines(X: ArrayLike, y: ArrayLike, lines: Sequence[tuple[Arra
         elif abs(w[0]) > 1e-12:                   # a vertical line x1 = -b / w1
             ax.axvline(-b / w[0], **style)
     labels = np.asarray(y).reshape(-1) > 0.5
-    for value, color in zip((False, True), _LABEL_COLORS):
+    for value, color in zip((False, True), LABEL_COLORS):
         pts = X[labels == value]
         ax.scatter(pts[:, 0], pts[:, 1], s=90, c=color, edgecolors="black", linewidths=1.2, zorder=3)
     ax.set_xlim(lo[0], hi[0])
