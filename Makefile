@@ -9,7 +9,7 @@ LAB_ARGS ?=
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: lab instructor test lessons grade benchmark clean-env help
+.PHONY: lab instructor test lessons grade benchmark mutation clean-env help
 
 help:
 	@echo "make lab         open JupyterLab on lessons/ (creates $(VENV) on first use)"
@@ -19,6 +19,8 @@ help:
 	@echo "make grade ASSIGNMENT=01-neuron [SUBMISSIONS=submitted] [GRADE_ARGS=...]"
 	@echo "                 grade every submission in parallel, sandboxed (python -m autograder grade --help)"
 	@echo "make benchmark   run the benchmarks in benchmarks/ (about half an hour on 2 cores)"
+	@echo "make mutation    mutation-test every checker (MUTATION_ARGS='--slow', '--exercises relu,softmax',"
+	@echo "                 '--markdown report.md'; benchmarks/mutation.py --help)"
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "dlcourse needs Python 3.11 or newer")'
@@ -49,6 +51,11 @@ benchmark: $(STAMP)
 	$(BIN)/python benchmarks/mlp_numpy_vs_torch.py
 	$(BIN)/python benchmarks/framework_speed.py
 	$(BIN)/python benchmarks/grading_speed.py
+
+# a report, not a timed test: each checker run on every single-change mutant of its reference
+MUTATION_ARGS ?=
+mutation: $(STAMP)
+	nice -n 15 $(BIN)/python benchmarks/mutation.py --jobs 2 $(MUTATION_ARGS)
 
 clean-env:
 	rm -rf $(VENV)

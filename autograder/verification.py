@@ -477,7 +477,14 @@ def verify_exercise(session: Session, name: str, seed: int, time_limit: float,
                 answer = plaindata.decode(capture.get("value"))
             except plaindata.ProtocolError as exc:
                 answer = plaindata.foreign("object", str(exc))
-        message = exercise.first_failure(answer, hidden=True, seed=seed)
+        unanswered = (kind == "value" and answer is None and answer_error is not None
+                      and answer_error.startswith("NotImplementedError"))
+        if unanswered:  # a value answer left as released: `NAME = None` then the raise
+            message = (f"{name} has not been answered yet: its answer cell still raises "
+                       f"NotImplementedError.\nHint: replace None with your answer and delete the "
+                       f"line `raise NotImplementedError()`.")
+        else:
+            message = exercise.first_failure(answer, hidden=True, seed=seed)
         withheld = list(getattr(answer, "withheld", []))
     if withheld:
         message = (f"{name} {USES_REFERENCE} ({withheld[0]}), which is not available when the "

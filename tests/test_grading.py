@@ -142,6 +142,9 @@ BUGS = {
             "    labels = np.asarray(labels).reshape(-1)\n"
             "    probs = np.exp(z) / np.sum(np.exp(z), axis=1, keepdims=True)\n"
             "    return -np.mean(np.log(probs[np.arange(len(labels)), labels]))\n"),
+        "bce_with_logits": (  # the lesson's broken function: sigmoid, then the clipped loss
+            "def bce_with_logits(y_true, logits):\n"
+            "    return binary_cross_entropy(y_true, sigmoid(logits))\n"),
     },
     "04-backpropagation": {
         "numerical_gradient": (  # forward differences, and x is never put back
@@ -155,13 +158,42 @@ BUGS = {
         "gradient_descent_step": (  # gradient ascent
             "def gradient_descent_step(params, grads, lr):\n"
             "    return [(W + lr * dW, b + lr * db) for (W, b), (dW, db) in zip(params, grads)]\n"),
+        "repaired_backward": (  # two of broken_backward's three bugs fixed; db2 is still a mean
+            "def repaired_backward(X, y, W1, b1, W2, b2):\n"
+            "    A1 = sigmoid(X @ W1 + b1)\n"
+            "    y_hat = sigmoid(A1 @ W2 + b2)\n"
+            "    dZ2 = (y_hat - y) / y.size\n"
+            "    dZ1 = (dZ2 @ W2.T) * sigmoid_derivative(A1)\n"
+            "    return (X.T @ dZ1, np.sum(dZ1, axis=0, keepdims=True), A1.T @ dZ2,\n"
+            "            np.mean(dZ2, axis=0, keepdims=True))\n"),
     },
     "05-xor-from-scratch": {
+        "xor_step": (  # the handout's `+=` on the caller's arrays: right values, params changed
+            "def xor_step(params, X, y, lr):\n"
+            "    (wh, bh), (wo, bo) = params\n"
+            "    h = sigmoid(X @ wh + bh)\n"
+            "    out = sigmoid(h @ wo + bo)\n"
+            "    error = y - out\n"
+            "    d_out = error * sigmoid_derivative(out)\n"
+            "    d_h = d_out @ wo.T * sigmoid_derivative(h)\n"
+            "    wo += lr * h.T @ d_out\n"
+            "    bo += lr * d_out.sum(axis=0, keepdims=True)\n"
+            "    wh += lr * X.T @ d_h\n"
+            "    bh += lr * d_h.sum(axis=0, keepdims=True)\n"
+            "    return [(wh, bh), (wo, bo)], np.mean(error ** 2)\n"),
         "predict": (  # forgets the output layer's bias
             "def predict(params, X):\n"
             "    (wh, bh), (wo, bo) = params\n"
             "    hidden = 1 / (1 + np.exp(-(X @ wh + bh)))\n"
             "    return 1 / (1 + np.exp(-(hidden @ wo)))\n"),
+        "softmax_cross_entropy_grad": (  # the gradient of the summed loss: not divided by n
+            "def softmax_cross_entropy_grad(logits, labels):\n"
+            "    Z = np.asarray(logits, dtype=float)\n"
+            "    labels = np.asarray(labels).reshape(-1)\n"
+            "    P = np.exp(Z - Z.max(axis=1, keepdims=True))\n"
+            "    P = P / P.sum(axis=1, keepdims=True)\n"
+            "    P[np.arange(len(Z)), labels] -= 1.0\n"
+            "    return P\n"),
         "perceptron_train": (  # updates on every sample, right or wrong
             "def perceptron_train(X, y, epochs=100, lr=0.1):\n"
             "    X = np.asarray(X, dtype=float)\n"

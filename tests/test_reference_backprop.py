@@ -302,3 +302,29 @@ def test_the_explorer_and_the_figure_run_headless():
     steps_slider.value = 60
     assert "diverges" in readout.value
     assert len(plot_lr_regimes().axes) == 3
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+@pytest.mark.parametrize("n, n_in, h", [(6, 3, 3), (5, 4, 6), (1, 3, 2), (12, 2, 8)])
+def test_repaired_backward_matches_autograd_and_backward(seed, n, n_in, h):
+    from dlcourse.reference.backprop import repaired_backward
+
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(n, n_in))
+    y = (rng.random((n, 1)) < 0.5).astype(float)
+    W1, b1 = rng.normal(size=(n_in, h)), rng.normal(0.0, 0.5, size=(1, h))
+    W2, b2 = rng.normal(size=(h, 1)), rng.normal(0.0, 0.5, size=(1, 1))
+    mine = repaired_backward(X, y, W1, b1, W2, b2)
+
+    tensors = [_t(a, grad=True) for a in (W1, b1, W2, b2)]
+    y_hat = torch.sigmoid(torch.sigmoid(_t(X) @ tensors[0] + tensors[1]) @ tensors[2] + tensors[3])
+    torch.nn.functional.binary_cross_entropy(y_hat, _t(y)).backward()
+    for got, t in zip(mine, tensors):
+        assert got.shape == t.shape
+        np.testing.assert_allclose(got, t.grad.numpy(), **TOL)
+
+    params = [(W1, b1), (W2, b2)]
+    _, cache = forward(X, params, [sigmoid, sigmoid])
+    (dW1, db1), (dW2, db2) = backward(params, cache, y, ["sigmoid", "sigmoid"], loss="bce")
+    for got, theirs in zip(mine, (dW1, db1, dW2, db2)):
+        np.testing.assert_allclose(got, theirs, **TOL)

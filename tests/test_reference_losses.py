@@ -16,7 +16,7 @@ import torch.nn.functional as F
 
 from dlcourse.reference import (binary_cross_entropy, categorical_cross_entropy, mse, one_hot,
                                 softmax, softmax_cross_entropy)
-from dlcourse.reference.losses import EPS, log_softmax
+from dlcourse.reference.losses import EPS, bce_with_logits, log_softmax, uniform_guess_loss
 
 pytestmark = pytest.mark.filterwarnings("error")
 
@@ -126,6 +126,42 @@ def test_softmax_cross_entropy_is_categorical_cross_entropy_of_the_softmax(seed)
         categorical_cross_entropy(one_hot(labels, 4), softmax(logits)), **TOL)
 
 
+@pytest.mark.parametrize("seed", SEEDS)
+@pytest.mark.parametrize("shape, scale", [((9,), 1.0), ((8, 1), 5.0), ((4, 3), 3.0), ((6, 1), 300.0)],
+                         ids=str)
+def test_bce_with_logits_agrees_with_torch_binary_cross_entropy_with_logits(seed, shape, scale):
+    y = (np.random.default_rng(seed).random(shape) < 0.5).astype(float)
+    z = _data(seed + 40, *shape, scale=scale)
+    got = bce_with_logits(y, z)
+    assert isinstance(got, float)
+    # the mean over all y.size entries, like binary_cross_entropy
+    assert got == pytest.approx(F.binary_cross_entropy_with_logits(_t(z), _t(y)).item(), **TOL)
+    if scale < 10:     # away from saturation it is binary_cross_entropy of the sigmoid
+        assert got == pytest.approx(binary_cross_entropy(y, 1.0 / (1.0 + np.exp(-z))), rel=1e-9)
+
+
+def test_bce_with_logits_is_exact_where_sigmoid_then_clipping_is_not():
+    y, z = np.array([[1.0], [0.0], [1.0]]), np.array([[-40.0], [40.0], [2.0]])
+    expected = F.binary_cross_entropy_with_logits(_t(z), _t(y)).item()
+    assert bce_with_logits(y, z) == pytest.approx(expected, **TOL)
+    assert round(bce_with_logits(y, z), 2) == 26.71                # the lesson's numbers
+    assert round(binary_cross_entropy(y, 1.0 / (1.0 + np.exp(-z))), 2) == 18.46
+    big = (np.array([[1.0], [0.0], [1.0], [0.0]]), np.array([[1000.0], [-1000.0], [-1000.0], [1000.0]]))
+    assert bce_with_logits(*big) == 500.0
+    assert bce_with_logits(*big) == pytest.approx(
+        F.binary_cross_entropy_with_logits(_t(big[1]), _t(big[0])).item(), **TOL)
+    assert bce_with_logits(1, 0) == pytest.approx(np.log(2.0), rel=1e-15)
+
+
+def test_uniform_guess_loss_is_the_loss_of_equal_logits():
+    labels = _labels(0, 6, 10)
+    for logits in (np.zeros((6, 10)), np.full((6, 10), -1000.0), np.full((6, 10), 3.7)):
+        assert softmax_cross_entropy(logits, labels) == pytest.approx(uniform_guess_loss(), **TOL)
+        assert F.cross_entropy(_t(logits), torch.tensor(labels)).item() == \
+            pytest.approx(uniform_guess_loss(), **TOL)
+    assert round(uniform_guess_loss(), 4) == 2.3026
+
+
 # --------------------------------------------------------------------------------------------
 # The handout's numbers and small worked examples
 # --------------------------------------------------------------------------------------------
@@ -220,7 +256,7 @@ def test_the_losses_leave_their_inputs_alone():
     logits, labels = np.array([[1000.0, -1000.0], [3.0, 1.0]]), np.array([[1], [0]])
     calls = [(mse, (y, p)), (binary_cross_entropy, (y, p)), (one_hot, (labels, 2)),
              (categorical_cross_entropy, (one_hot(labels, 2), np.array([[0.0, 1.0], [0.4, 0.6]]))),
-             (softmax_cross_entropy, (logits, labels))]
+             (softmax_cross_entropy, (logits, labels)), (bce_with_logits, (y, np.array([[1000.0], [-1000.0], [3.0]])))]
     for fn, args in calls:
         before = copy.deepcopy(args)
         fn(*args)

@@ -111,6 +111,44 @@ def test_train_xor_takes_pytorchs_gradient_descent_steps(epochs, lr, hidden, see
     assert losses.shape == (epochs,) and losses[-1] < losses[0]
 
 
+@pytest.mark.parametrize("seed, n_in, hidden, n, lr", [(0, 2, 2, 4, 1.0), (1, 3, 5, 7, 0.5),
+                                                       (2, 4, 8, 1, 2.0), (3, 5, 3, 9, 0.1)])
+def test_xor_step_is_one_autograd_step_on_half_the_summed_squared_error(seed, n_in, hidden, n, lr):
+    from dlcourse.reference.training import xor_step
+
+    rng = np.random.default_rng(seed)
+    shapes = [(n_in, hidden), (1, hidden), (hidden, 1), (1, 1)]
+    arrays = [rng.uniform(-1.5, 1.5, size=s) for s in shapes]
+    X, y = rng.normal(size=(n, n_in)), rng.integers(0, 2, size=(n, 1)).astype(float)
+    params = [(arrays[0].copy(), arrays[1].copy()), (arrays[2].copy(), arrays[3].copy())]
+    new_params, loss = xor_step(params, X, y, lr)
+    for given, original in zip([a for pair in params for a in pair], arrays):
+        assert np.array_equal(given, original)           # params left alone
+    wh, bh, wo, bo = (torch.tensor(a, requires_grad=True) for a in arrays)
+    Xt, yt = torch.tensor(X), torch.tensor(y)
+    output = torch.sigmoid(torch.sigmoid(Xt @ wh + bh) @ wo + bo)
+    (0.5 * torch.sum((yt - output) ** 2)).backward()
+    for ours, t in zip([a for pair in new_params for a in pair], (wh, bh, wo, bo)):
+        np.testing.assert_allclose(ours, (t - lr * t.grad).detach().numpy(), rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(loss, torch.mean((yt - output) ** 2).item(), rtol=1e-12)
+
+
+def test_train_xor_is_xor_step_repeated():
+    from dlcourse.reference.training import XOR_X, XOR_Y, xor_step
+
+    np.random.seed(3)
+    params = [(np.random.uniform(size=(2, 3)), np.random.uniform(size=(1, 3))),
+              (np.random.uniform(size=(3, 1)), np.random.uniform(size=(1, 1)))]
+    losses = []
+    for _ in range(300):
+        params, loss = xor_step(params, XOR_X, XOR_Y, 1.5)
+        losses.append(loss)
+    expected, expected_losses = train_xor(epochs=300, lr=1.5, hidden=3, seed=3)
+    for ours, theirs in zip([a for pair in params for a in pair], [a for pair in expected for a in pair]):
+        np.testing.assert_array_equal(ours, theirs)
+    np.testing.assert_array_equal(losses, expected_losses)
+
+
 @pytest.mark.parametrize("seed, n_in, hidden, n", [(0, 2, 2, 4), (1, 3, 5, 7), (2, 4, 8, 1)])
 def test_predict_agrees_with_a_torch_network(seed, n_in, hidden, n):
     rng = np.random.default_rng(seed)
@@ -275,3 +313,30 @@ def test_the_fast_digits_loader_gives_scikit_learns_arrays():
     for name in ("data", "target", "images", "target_names"):
         mine, reference = getattr(ours, name), getattr(theirs, name)
         assert mine.dtype == reference.dtype and np.array_equal(mine, reference), name
+
+
+@pytest.mark.parametrize("n, k, scale", [(1, 3, 1.0), (5, 4, 2.0), (32, 10, 5.0), (7, 2, 50.0)])
+def test_softmax_cross_entropy_grad_is_autograds_gradient(n, k, scale):
+    from dlcourse.reference.losses import softmax_cross_entropy
+    from dlcourse.reference.training import softmax_cross_entropy_grad
+
+    rng = np.random.default_rng(n * 100 + k)
+    logits = rng.normal(0.0, scale, size=(n, k))
+    labels = rng.integers(0, k, size=n)
+    z = torch.tensor(logits, dtype=torch.float64, requires_grad=True)
+    loss = torch.nn.functional.cross_entropy(z, torch.tensor(labels))
+    loss.backward()
+    ours = softmax_cross_entropy_grad(logits, labels.reshape(-1, 1))
+    assert ours.shape == (n, k) and ours.dtype == np.float64
+    np.testing.assert_allclose(ours, z.grad.numpy(), rtol=1e-10, atol=1e-14)
+    assert np.isclose(softmax_cross_entropy(logits, labels), loss.item(), rtol=1e-12)
+    np.testing.assert_allclose(ours.sum(axis=1), 0.0, atol=1e-15)
+
+
+def test_softmax_cross_entropy_grad_is_finite_for_huge_logits():
+    from dlcourse.reference.training import softmax_cross_entropy_grad
+
+    grad = softmax_cross_entropy_grad(np.array([[1000.0, 0.0, -1000.0], [-1000.0, 1000.0, 999.0]]),
+                                      np.array([0, 2]))
+    assert np.all(np.isfinite(grad))
+    np.testing.assert_allclose(grad[0], 0.0, atol=1e-300)

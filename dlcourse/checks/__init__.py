@@ -45,6 +45,7 @@ check_relu = _activations.RELU.checker()
 check_tanh = _activations.TANH.checker()
 check_softmax = _activations.SOFTMAX.checker()
 check_neuron = _activations.NEURON.checker()
+check_weather_output_change = _activations.WEATHER_OUTPUT_CHANGE.checker()
 
 # Lesson 02: forward propagation
 check_init_params = _layers.INIT_PARAMS.checker()
@@ -53,6 +54,8 @@ check_forward = _layers.FORWARD.checker()
 check_count_params = _layers.COUNT_PARAMS.checker()
 check_q3_output_shape = _layers.Q3_OUTPUT_SHAPE.checker()
 check_input_dim = _layers.INPUT_DIM.checker()
+check_predicted_shapes = _layers.PREDICTED_SHAPES.checker()
+check_relu_moment_factor = _layers.RELU_MOMENT_FACTOR.checker()
 
 # Lesson 03: loss functions
 check_mse = _losses.MSE.checker()
@@ -60,6 +63,8 @@ check_binary_cross_entropy = _losses.BINARY_CROSS_ENTROPY.checker()
 check_one_hot = _losses.ONE_HOT.checker()
 check_categorical_cross_entropy = _losses.CATEGORICAL_CROSS_ENTROPY.checker()
 check_softmax_cross_entropy = _losses.SOFTMAX_CROSS_ENTROPY.checker()
+check_uniform_guess_loss = _losses.UNIFORM_GUESS_LOSS.checker()
+check_bce_with_logits = _losses.BCE_WITH_LOGITS.checker()
 
 # Lesson 04: backpropagation
 check_sigmoid_derivative = _backprop.SIGMOID_DERIVATIVE.checker()
@@ -67,13 +72,16 @@ check_relu_derivative = _backprop.RELU_DERIVATIVE.checker()
 check_numerical_gradient = _backprop.NUMERICAL_GRADIENT.checker()
 check_dense_backward = _backprop.DENSE_BACKWARD.checker()
 check_backward = _backprop.BACKWARD.checker()
+check_repaired_backward = _backprop.REPAIRED_BACKWARD.checker()
 check_gradient_descent_step = _backprop.GRADIENT_DESCENT_STEP.checker()
 
 # Lesson 05: a network from scratch
 check_train_xor = _training.TRAIN_XOR.checker()
+check_xor_step = _training.XOR_STEP.checker()
 check_predict = _training.PREDICT.checker()
 check_perceptron_train = _training.PERCEPTRON_TRAIN.checker()
 check_train_digits_mlp = _training.TRAIN_DIGITS_MLP.checker()
+check_softmax_cross_entropy_grad = _training.SOFTMAX_CROSS_ENTROPY_GRAD.checker()
 
 # Lesson 06: the network zoo (06a feed-forward, RBF and CNN; 06b recurrent; 06c autoencoders, GAN)
 check_rbf_features = _rbf.RBF_FEATURES.checker()

@@ -1,10 +1,10 @@
-"""Lesson 01 exercises: weighted_sum, sigmoid, relu, tanh, softmax, neuron."""
+"""Lesson 01 exercises: weighted_sum, sigmoid, relu, tanh, softmax, neuron, weather_output_change."""
 from __future__ import annotations
 
 import numpy as np
 
 from ..reference import activations as ref
-from .core import Case, Exercise, Mistake, redraw
+from .core import RTOL, ATOL, Case, Exercise, Mistake, describe, redraw
 from .core import seeded_data as _data
 
 HANDOUT_X = np.array([1.0, 2.0, 3.0])
@@ -154,6 +154,11 @@ SOFTMAX = Exercise(
         Case("random logits, shape (8, 10)", (redraw(_logits, 8, 10, scale=5.0),), hidden=True),
         Case("a single row as (1, 5)", (redraw(_logits, 1, 5),), hidden=True),
         Case("very negative logits", (np.array([-1000.0, -1001.0, -999.5]),), hidden=True),
+        Case("two rows on very different scales, [[1000, 1001, 1002], [-3, -2, -1]]",
+             (np.array([[1000.0, 1001.0, 1002.0], [-3.0, -2.0, -1.0]]),), hidden=True,
+             hint="Subtract the maximum of EACH row (z.max(axis=-1, keepdims=True)), not the "
+                  "maximum of the whole array: 1002 subtracted from the second row makes every "
+                  "np.exp underflow to 0, and 0 / 0 is nan."),
     ],
     mistakes=[
         Mistake("Each row should sum to 1, but your columns do: sum over the last axis "
@@ -224,4 +229,63 @@ NEURON = Exercise(
     ],
 )
 
-EXERCISES = [WEIGHTED_SUM, SIGMOID, RELU, TANH, SOFTMAX, NEURON]
+# --------------------------------------------------------------------------------------------
+# weather_output_change: a prediction written before the cell that runs it (predict-then-run)
+# --------------------------------------------------------------------------------------------
+
+#: the handout's weights and bias on the raw weather (30 °C, 70 %, 1010 hPa): z = 753.2, and at
+#: 40 °C z = 758.2; both sigmoids are exactly 1.0 in float64 (the true change is about e^-753)
+WEATHER = np.array([30.0, 70.0, 1010.0])
+WEATHER_WARMER = np.array([40.0, 70.0, 1010.0])
+#: an answer this close to 0 says "no change" (a student may write 0, 0.0 or 1e-9)
+NO_CHANGE_TOL = 1e-6
+
+
+def _weather_change() -> float:
+    return float(ref.sigmoid(WEATHER_WARMER @ HANDOUT_W + HANDOUT_B)
+                 - ref.sigmoid(WEATHER @ HANDOUT_W + HANDOUT_B))
+
+
+def _no_change_compare(expected, got, *, rtol: float = RTOL, atol: float = ATOL) -> str | None:
+    if got is None:
+        return ("weather_output_change is None. Replace None with your prediction: a number, "
+                "the output at 40 °C minus the output at 30 °C.")
+    if isinstance(got, (bool, np.bool_)) or not isinstance(got, (int, float, np.integer, np.floating)):
+        return (f"weather_output_change should be a number, like 0.25, but it is {describe(got)} "
+                f"({type(got).__name__}).")
+    # 1e-6 around 0; around a known mistake's value (0.9933, 753.2) a rounded answer matches it
+    if not np.isfinite(got) or abs(float(got) - expected) > max(NO_CHANGE_TOL, 1e-3 * abs(expected)):
+        return (f"weather_output_change is {describe(got)}, but that is not how much the output "
+                "sigmoid(z) changes when the temperature goes from 30 °C to 40 °C.")
+    return None
+
+
+WEATHER_OUTPUT_CHANGE = Exercise(
+    name="weather_output_change",
+    params=(),
+    reference=_weather_change,
+    compare=_no_change_compare,
+    is_value=True,
+    cases=[Case("the change of the neuron's output, sigmoid(x . w + b), when the temperature of "
+                "the raw weather inputs goes from 30 °C to 40 °C",
+                hint="Work out z = x . w + b for the raw inputs (30, 70, 1010) first, then look "
+                     "where that z lies on the sigmoid's curve (section 5 shows it), and do the "
+                     "same at 40 °C.")],
+    mistakes=[
+        Mistake("5.0 is how much z changes (w1 = 0.5 times 10 degrees). The output is sigmoid(z), "
+                "and z is about 753 here: how much does the sigmoid change between z = 753 and "
+                "z = 758?", lambda: 5.0),
+        Mistake("That is sigmoid(5), the sigmoid of the change of z. The sigmoid is not linear: "
+                "sigmoid(z + 5) - sigmoid(z) depends on where z is, and here z is about 753.",
+                lambda: float(ref.sigmoid(5.0))),
+        Mistake("1.0 is the output itself (at either temperature), not its change: subtract the "
+                "output at 30 °C from the output at 40 °C.", lambda: 1.0),
+        Mistake("That is z, the weighted sum, not the change of the output sigmoid(z).",
+                lambda: 753.2),
+        Mistake("That is z at 40 °C, not the change of the output sigmoid(z).", lambda: 758.2),
+        Mistake("10 is the change of the temperature, the input. The neuron multiplies it by its "
+                "weight and then passes z through the sigmoid: what comes out?", lambda: 10.0),
+    ],
+)
+
+EXERCISES = [WEIGHTED_SUM, SIGMOID, RELU, TANH, SOFTMAX, NEURON, WEATHER_OUTPUT_CHANGE]

@@ -1,5 +1,5 @@
 """Lesson 04 exercises: sigmoid_derivative, relu_derivative, numerical_gradient, dense_backward,
-backward, gradient_descent_step.
+backward, repaired_backward (find the bug), gradient_descent_step.
 
 Activations are given by name ("identity", "sigmoid", "tanh", "relu"). A layer's cache is its
 ``(A_prev, Z)`` pair, as lesson 02's ``forward`` returns it.
@@ -28,8 +28,9 @@ SIGMOID_DERIVATIVE = Exercise(
     params=("a",),
     reference=ref.sigmoid_derivative,
     cases=[
-        Case("a = 0.5, the output at z = 0: the slope is 0.5 * (1 - 0.5) = 0.25", (0.5,),
-             hint="The argument is the sigmoid's output a; the derivative is a * (1 - a)."),
+        Case("a = 0.5, the output at z = 0: the slope is 0.25", (0.5,),
+             hint="The argument is the sigmoid's output a. sigma'(z) = e^(-z) / (1 + e^(-z))**2 "
+                  "= sigma(z) * (1 - sigma(z)), so in terms of a the derivative is a * (1 - a)."),
         Case("the handout's neuron: a = sigmoid(1.1), about 0.7503", (sigmoid(1.1),)),
         Case("a saturated sigmoid: a = 0 and a = 1 have slope 0",
              (np.array([0.0, 0.2, 0.5, 0.9, 1.0]),)),
@@ -117,6 +118,11 @@ def sum_of_x_sin_x(x):
 
 def sum_of_exp(x):
     return np.sum(np.exp(x))
+
+
+def sum_of_fast_sines(x):
+    """Curved enough (a third derivative of 1e9) that the step's size shows in the result."""
+    return np.sum(np.sin(1000.0 * x))
 
 
 _X_REG, _Y_REG = _data(101, 6, 3), _data(102, 6, 2)
@@ -207,6 +213,9 @@ NUMERICAL_GRADIENT = Exercise(
         Case("a 3-D x of shape (2, 3, 2)", (weighted_tanh, redraw(_data, 2, 3, 2)), hidden=True),
         Case("a single entry, x of shape (1,)", (sum_of_cubes, np.array([0.7])), hidden=True),
         Case("h = 1e-3 on a 2-D x", (sum_of_cubes, redraw(_data, 2, 5)), {"h": 1e-3}, hidden=True),
+        Case("the default step h = 1e-5: f(x) = sum(sin(1000 x)) is so curved that another h "
+             "gives other values", (sum_of_fast_sines, np.array([0.3, -1.1, 2.4])), hidden=True,
+             hint="Keep the signature numerical_gradient(f, x, h=1e-5): the default step is 1e-5."),
     ],
     mistakes=[
         Mistake("These are forward differences, (f(x + h) - f(x)) / h, with an error of order h. "
@@ -399,6 +408,19 @@ def _net(seed: int, sizes: list[int], names: list[str], n: int, *, labels: bool)
     return params, cache, y, list(names)
 
 
+def _dead_relu_net(seed: int) -> tuple:
+    """(params, cache, y, names) of a relu network 3 -> 4 -> 1 whose first sample is all zeros
+    and whose first bias is 0: that sample's Z1 is exactly 0, where relu's derivative is 0."""
+    rng = np.random.default_rng(seed)
+    params = [(rng.normal(size=(3, 4)), np.zeros((1, 4))),
+              (rng.normal(size=(4, 1)), rng.normal(0.0, 0.5, size=(1, 1)))]
+    X = rng.normal(size=(5, 3))
+    X[0] = 0.0
+    y = (rng.random((5, 1)) < 0.5).astype(float)
+    _, cache = forward(X, params, [ref.ACTIVATIONS["relu"], ref.ACTIVATIONS["sigmoid"]])
+    return params, cache, y, ["relu", "sigmoid"]
+
+
 def _handout_xor() -> tuple:
     """The handout's XOR network with its starting weights (np.random.seed(1), uniform)."""
     rng = np.random.RandomState(1)
@@ -462,6 +484,9 @@ BACKWARD = Exercise(
              {"loss": "mse"}, hidden=True),
         Case("a single sigmoid layer 5 -> 1, loss='bce' (logistic regression)",
              redraw(_net, [5, 1], ["sigmoid"], 9, labels=True), {"loss": "bce"}, hidden=True),
+        Case("relu 3 -> 4 -> 1, sigmoid, loss='bce', with a sample whose Z1 is exactly 0 (relu's "
+             "derivative there is 0)", redraw(_dead_relu_net), {"loss": "bce"}, hidden=True,
+             hint="relu_derivative(z) is 1 where z > 0 and 0 elsewhere, z = 0 included."),
     ],
     mistakes=[
         Mistake("Your gradients are n times too large: the loss is a MEAN, so its gradient has "
@@ -479,11 +504,11 @@ BACKWARD = Exercise(
         Mistake("Each layer must use the derivative of ITS OWN activation, activations[l], at "
                 "its own Z (cache[l][1]); yours looks shifted by one layer.",
                 _backward_variant(shift_derivative=True)),
-        Mistake("With loss='bce' and a sigmoid output, dZ of the last layer is (y_hat - y) / n: "
+        Mistake("With loss='bce' and a sigmoid output, dZ of the last layer is (y_hat - y) / y.size: "
                 "the sigmoid's derivative is already in it, so don't multiply by it again.",
                 _backward_variant(bce_twice=True)),
         Mistake("loss='bce' seems to be ignored: for binary cross-entropy with a sigmoid output "
-                "the last layer's dZ is (y_hat - y) / n, not the mse gradient.",
+                "the last layer's dZ is (y_hat - y) / y.size, not the mse gradient.",
                 _backward_variant(ignore_loss=True)),
         Mistake("The gradients are in reverse order: grads[0] must be layer 1's (dW1, db1), like "
                 "params. Reverse the list you built going backwards.",
@@ -491,6 +516,134 @@ BACKWARD = Exercise(
         Mistake("Divide by n only once, in the loss gradient: dense_backward's dW and db are "
                 "sums over the samples and need no further 1/n.",
                 _backward_variant(divide_each=True)),
+    ],
+)
+
+
+# --------------------------------------------------------------------------------------------
+# repaired_backward(X, y, W1, b1, W2, b2) -> (dW1, db1, dW2, db2): find the bug
+# --------------------------------------------------------------------------------------------
+
+_FOUR = ("dW1 (the first item)", "db1 (the second item)", "dW2 (the third item)",
+         "db2 (the fourth item)")
+
+
+def _four_compare(expected: Any, got: Any, *, rtol: float = RTOL, atol: float = ATOL) -> str | None:
+    """repaired_backward returns the four gradients (dW1, db1, dW2, db2), in this order."""
+    if got is None:
+        return ("repaired_backward returned None. Did you forget the "
+                "`return dW1, db1, dW2, db2` line?")
+    if not isinstance(got, (tuple, list)) or len(got) != 4:
+        return ("repaired_backward should return four arrays, (dW1, db1, dW2, db2), but it "
+                f"returned {describe(got)}.")
+    for what, exp, value in zip(_FOUR, expected, got):
+        problem = compare_arrays(exp, value, rtol=rtol, atol=atol, what=f"the gradient {what}")
+        if problem:
+            return problem
+    return None
+
+
+def _two_layer(seed: int, n: int, n_in: int, h: int) -> tuple:
+    """(X, y, W1, b1, W2, b2): a 2-layer sigmoid network and binary labels, drawn together."""
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(n, n_in))
+    y = (rng.random((n, 1)) < 0.5).astype(float)
+    y[0, 0], y[-1, 0] = 1.0, 0.0 if n > 1 else 1.0      # both labels when there are two rows
+    return (X, y, rng.normal(size=(n_in, h)), rng.normal(0.0, 0.5, size=(1, h)),
+            rng.normal(size=(h, 1)), rng.normal(0.0, 0.5, size=(1, 1)))
+
+
+def _xor_two_layer() -> tuple:
+    X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
+    y = np.array([[0.0], [1.0], [1.0], [0.0]])
+    rng = np.random.default_rng(141)
+    return (X, y, rng.normal(size=(2, 3)), rng.normal(0.0, 0.5, size=(1, 3)),
+            rng.normal(size=(3, 1)), rng.normal(0.0, 0.5, size=(1, 1)))
+
+
+def _repair_variant(*, transposed: bool = False, at_z: bool = False, mean_db2: bool = False,
+                    no_derivative: bool = False, output_derivative: bool = False,
+                    no_mean: bool = False, sign: float = 1.0):
+    """The reference with known mistakes switched on (the first three are broken_backward's)."""
+    def variant(X, y, W1, b1, W2, b2):
+        Z1 = X @ W1 + b1
+        A1 = sigmoid(Z1)
+        y_hat = sigmoid(A1 @ W2 + b2)
+        dZ2 = sign * (y_hat - y) / (1.0 if no_mean else y.size)
+        if output_derivative:
+            dZ2 = dZ2 * y_hat * (1.0 - y_hat)
+        dW2 = A1.T @ dZ2
+        db2 = dZ2.mean(axis=0, keepdims=True) if mean_db2 else dZ2.sum(axis=0, keepdims=True)
+        dA1 = dZ2 @ W2.T
+        if no_derivative:
+            dZ1 = dA1
+        else:
+            dZ1 = dA1 * ref.sigmoid_derivative(Z1 if at_z else A1)
+        dW1 = dZ1.T @ X if transposed else X.T @ dZ1
+        db1 = dZ1.sum(axis=0, keepdims=True)
+        return dW1, db1, dW2, db2
+    return variant
+
+
+_BUG_HINTS = {
+    "transposed": "dW1 is transposed: it must have W1's shape (n_in, h), so dW1 = X.T @ dZ1, "
+                  "not dZ1.T @ X (the two only look alike when W1 is square)",
+    "at_z": "sigmoid_derivative takes the sigmoid's OUTPUT (lesson convention): the hidden "
+            "layer's slope is sigmoid_derivative(A1), not sigmoid_derivative(Z1)",
+    "mean_db2": "db2 must be summed over the samples, dZ2.sum(axis=0, keepdims=True): the "
+                "loss's 1/y.size is already in dZ2, and a mean divides by n a second time",
+}
+
+
+def _bug_mistakes() -> list[Mistake]:
+    """broken_backward's three bugs: all three, each pair, and each one alone."""
+    names = list(_BUG_HINTS)
+    combos = [tuple(names)] + [(a, b) for i, a in enumerate(names) for b in names[i + 1:]] + \
+        [(a,) for a in names]
+    mistakes = []
+    for combo in combos:
+        if len(combo) == 3:
+            head = "This is still broken_backward: none of its three bugs is fixed. "
+        elif len(combo) == 2:
+            head = "Two bugs are left (one is fixed). "
+        else:
+            head = "One bug is left. "
+        hint = head + "; ".join(_BUG_HINTS[b] for b in combo) + "."
+        mistakes.append(Mistake(hint, _repair_variant(**{b: True for b in combo})))
+    return mistakes
+
+
+REPAIRED_BACKWARD = Exercise(
+    name="repaired_backward",
+    params=("X", "y", "W1", "b1", "W2", "b2"),
+    reference=ref.repaired_backward,
+    compare=_four_compare,
+    cases=[
+        Case("the XOR inputs, 4 samples, 2 -> 3 -> 1", _xor_two_layer(),
+             hint="Compare each line with the four steps of dense_backward: dZ = dA * f'(Z), "
+                  "dW = A_prev.T @ dZ, db = dZ summed over the samples, dX = dZ @ W.T; and "
+                  "sigmoid_derivative takes the output A1, not Z1."),
+        Case("the demonstration's network, 6 samples, 3 -> 3 -> 1 (W1 square: a transposed dW1 "
+             "still has the right shape)", _two_layer(142, 6, 3, 3)),
+        Case("5 samples, 4 -> 6 -> 1", _two_layer(143, 5, 4, 6)),
+        Case("one sample, 3 -> 2 -> 1", redraw(_two_layer, 1, 3, 2), hidden=True),
+        Case("9 samples, 5 -> 4 -> 1", redraw(_two_layer, 9, 5, 4), hidden=True),
+        Case("12 samples, 2 -> 8 -> 1", redraw(_two_layer, 12, 2, 8), hidden=True),
+    ],
+    mistakes=[
+        *_bug_mistakes(),
+        Mistake("The hidden layer's gradient is missing the sigmoid's slope: dZ1 = dA1 * "
+                "sigmoid_derivative(A1), with dA1 = dZ2 @ W2.T.",
+                _repair_variant(no_derivative=True)),
+        Mistake("dZ2 = (y_hat - y) / y.size already contains the output sigmoid's derivative "
+                "(binary cross-entropy cancels it); don't multiply by y_hat * (1 - y_hat) again.",
+                _repair_variant(output_derivative=True)),
+        Mistake("Your gradients are y.size times too large: the loss is a MEAN over y.size "
+                "entries, so dZ2 = (y_hat - y) / y.size.", _repair_variant(no_mean=True)),
+        Mistake("Your gradients have the wrong sign: dZ2 = (y_hat - y) / y.size (prediction "
+                "minus target).", _repair_variant(sign=-1.0)),
+        Mistake("The gradients come back in the wrong order: return dW1, db1, dW2, db2.",
+                lambda *args: (lambda g: (g[0], g[2], g[1], g[3]))(ref.repaired_backward(*args))),
     ],
 )
 
@@ -544,4 +697,4 @@ GRADIENT_DESCENT_STEP = Exercise(
 )
 
 EXERCISES = [SIGMOID_DERIVATIVE, RELU_DERIVATIVE, NUMERICAL_GRADIENT, DENSE_BACKWARD, BACKWARD,
-             GRADIENT_DESCENT_STEP]
+             REPAIRED_BACKWARD, GRADIENT_DESCENT_STEP]

@@ -185,6 +185,9 @@ TORCH_NET = Exercise(
         Case("TorchNet(6, 12) with large weights: outputs close to 0 and 1",
              redraw(_net(7, 6, 12, scale=4.0)), hidden=True),
         Case("TorchNet(5, 2), two hidden units", redraw(_net(9, 5, 2)), hidden=True),
+        Case("TorchNet() with no arguments: the defaults are the handout's sizes, "
+             "n_features=10, n_hidden=64", redraw(_net(4, 10, 64)), {"defaults": True},
+             hidden=True),
     ],
     mistakes=_network_mistakes("torch"),
 )
@@ -277,6 +280,9 @@ BUILD_KERAS_MODEL = Exercise(
         Case("build_keras_model(3, 16) on one sample", redraw(_net(1, 3, 16)), hidden=True, **F32),
         Case("build_keras_model(6, 12) with large weights: outputs close to 0 and 1",
              redraw(_net(7, 6, 12, scale=4.0)), hidden=True, **F32),
+        Case("build_keras_model() with no arguments: the defaults are the handout's sizes, "
+             "n_features=10, n_hidden=64", redraw(_net(4, 10, 64)), {"defaults": True},
+             hidden=True, **F32),
     ],
     mistakes=[Mistake(m.hint, _outputs_only(m.fn)) for m in _network_mistakes("keras")],
 )

@@ -1,4 +1,5 @@
-"""Lesson 02 exercises: init_params, dense_forward, forward, count_params, q3_output_shape, input_dim."""
+"""Lesson 02 exercises: init_params, dense_forward, forward, count_params, q3_output_shape, input_dim,
+predicted_shapes, relu_moment_factor."""
 from __future__ import annotations
 
 from typing import Any, Callable
@@ -121,6 +122,26 @@ def _init_default_seed(fn: Callable[..., Any]) -> str | None:
     return None
 
 
+def _init_small_centred(fn: Callable[..., Any]) -> str | None:
+    """Wide layers show the scale: small weights (any std up to about 1 passes) centred on 0."""
+    sizes = [400, 300, 10]
+    params = _call(fn, sizes)
+    problem = _params_problem(params, sizes)
+    if problem:
+        return problem
+    for i, (W, _) in enumerate(params, start=1):
+        if np.max(np.abs(W)) > 10:
+            return (f"Some weights of layer {i} ({sizes[i - 1]} inputs) are larger than 10 in size "
+                    f"({np.max(np.abs(W)):.3g}). Start with small random weights, for example "
+                    "rng.normal(0, 1/np.sqrt(n_in), ...): divide by the square root of n_in, do not "
+                    "multiply.")
+        if abs(float(np.mean(W))) > 0.1:
+            return (f"The weights of layer {i} average {float(np.mean(W)):.3g}, not about 0. Draw "
+                    "them centred on 0 (a normal distribution with mean 0), so that each neuron "
+                    "starts with positive and negative weights.")
+    return None
+
+
 INIT_PARAMS = Exercise(
     name="init_params",
     params=("layer_sizes", "seed"),
@@ -134,6 +155,8 @@ INIT_PARAMS = Exercise(
         Property("a wide network [64, 32, 16, 10]", _init_shapes([64, 32, 16, 10]), hidden=True),
         Property("a single layer [5, 1]", _init_shapes([5, 1]), hidden=True),
         Property("the default seed is 0", _init_default_seed, hidden=True),
+        Property("a wide network [400, 300, 10]: small weights, centred on 0",
+                 _init_small_centred, hidden=True),
     ],
 )
 
@@ -378,4 +401,158 @@ INPUT_DIM = Exercise(
     ],
 )
 
-EXERCISES = [INIT_PARAMS, DENSE_FORWARD, FORWARD, COUNT_PARAMS, Q3_OUTPUT_SHAPE, INPUT_DIM]
+# --------------------------------------------------------------------------------------------
+# predicted_shapes: six shapes predicted before a cell runs the expressions (predict-then-run)
+# --------------------------------------------------------------------------------------------
+
+#: the expressions of lesson 02's shape quiz, with X (5, 3), W (3, 4), b (1, 4), Z = X @ W + b
+SHAPE_QUIZ = ("X @ W", "X @ W + b", "W @ X", "X.T @ Z", "np.sum(Z, axis=0, keepdims=True)",
+              "X[0] @ W")
+
+
+def _quiz_reference() -> list:
+    X, W, b = np.ones((5, 3)), np.ones((3, 4)), np.ones((1, 4))
+    Z = X @ W + b
+    shapes: list = []
+    for make in (lambda: X @ W, lambda: X @ W + b, lambda: W @ X, lambda: X.T @ Z,
+                 lambda: np.sum(Z, axis=0, keepdims=True), lambda: X[0] @ W):
+        try:
+            shapes.append(make().shape)
+        except ValueError:
+            shapes.append(None)
+    return shapes
+
+
+#: for each item, known wrong predictions and what to tell the student (never the answer)
+_ITEM_HINTS: list[dict] = [
+    {(4, 5): "rows and columns are swapped: the result has one row per row of X and one column "
+             "per column of W.",
+     (5, 3): "(5, 3) is the shape of X. In (n, k) @ (k, m) the inner size k disappears in the sum.",
+     (3, 4): "(3, 4) is the shape of W. In (n, k) @ (k, m) the result keeps the outer sizes."},
+    {(6, 4): "b is not stacked under the product: + b broadcasts its one row onto every row, so "
+             "adding b never changes the shape.",
+     (1, 4): "b has one row, but + b broadcasts that row onto every row of X @ W: the result keeps "
+             "the shape of X @ W."},
+    {"shape": "W @ X puts W first: the inner sizes are then the columns of W and the rows of X. Do "
+              "they match? When they do not, NumPy raises an error: write None."},
+    {(5, 4): "X.T is X transposed: it has the sizes of X swapped, so the sum runs over the 5 rows "
+             "(the samples).",
+     (3, 3): "X.T @ Z: the result has one row per row of X.T and one column per column of Z.",
+     None: "X.T has the sizes of X swapped. Do its columns match the rows of Z?"},
+    {(4,): "keepdims=True keeps the summed axis, with size 1: the result is still 2-D.",
+     (5, 1): "axis=0 sums over the rows (down each column), so the rows disappear, not the columns.",
+     (1, 5): "axis=0 sums down each column of Z: one sum per column, and Z has the columns of W.",
+     (5, 4): "np.sum adds numbers up: with axis=0 the rows are summed, so that axis shrinks."},
+    {(1, 4): "X[0] is one row of X as a 1-D array of shape (3,), not a 2-D row (1, 3). A 1-D array "
+             "@ a matrix gives a 1-D result.",
+     (5, 4): "X[0] is the first row of X only, one sample, not all of X.",
+     None: "X[0] has shape (3,) and W has 3 rows: @ multiplies a 1-D array by a matrix like a "
+           "single row, without an error."},
+]
+
+
+def _as_shape(value: Any) -> Any:
+    """A prediction as a tuple of ints, None (an error) or the value itself if it is neither."""
+    if value is None:
+        return None
+    if isinstance(value, (tuple, list)) and all(
+            isinstance(n, (int, np.integer)) and not isinstance(n, (bool, np.bool_)) for n in value):
+        return tuple(int(n) for n in value)
+    return value
+
+
+def _shapes_compare(expected: Any, got: Any, **_: Any) -> str | None:
+    n = len(SHAPE_QUIZ)
+    if got is None:
+        return (f"predicted_shapes is None. Replace None with a list of your {n} predictions, "
+                "one per expression, in order.")
+    if not isinstance(got, (list, tuple)):
+        return f"predicted_shapes should be a list of {n} predictions, but it is {describe(got)}."
+    if len(got) != n:
+        return (f"predicted_shapes has {len(got)} entries, but there are {n} expressions: write "
+                "one prediction per expression, in order (None for one that fails).")
+    for i, (expression, right, answer) in enumerate(zip(SHAPE_QUIZ, expected, got)):
+        label = f"Entry {i} (`{expression}`)"
+        if isinstance(answer, str):
+            return (f"{label} is the string {answer!r}. Write a shape as a tuple of ints, like "
+                    "(2, 5), and None (without quotes) for an expression that raises an error.")
+        shape = _as_shape(answer)
+        if shape is not None and not isinstance(shape, tuple):
+            return (f"{label} should be a shape, a tuple of ints like (2, 5) or (7,), or None, "
+                    f"but it is {describe(answer)}.")
+        if shape == right:
+            continue
+        hints = _ITEM_HINTS[i]
+        hint = hints.get(shape) or (hints.get("shape") if shape is not None else None)
+        if right is None:
+            what = f"you predicted {shape}, but this expression does not give a result."
+        elif shape is None:
+            what = "you predicted an error (None), but NumPy computes this one."
+        else:
+            what = f"you predicted {shape}, but that is not the shape NumPy gives."
+        return (f"{label}: {what} Hint: "
+                + (hint or "write both shapes down and apply the rule (n, k) @ (k, m) -> (n, m); "
+                           "+ and np.sum follow the broadcasting and axis rules of section 3."))
+    return None
+
+
+PREDICTED_SHAPES = Exercise(
+    name="predicted_shapes",
+    params=(),
+    reference=_quiz_reference,
+    compare=_shapes_compare,
+    is_value=True,
+    cases=[Case("the shapes of the 6 expressions, with X (5, 3), W (3, 4), b (1, 4) and "
+                "Z = X @ W + b")],
+)
+
+
+# --------------------------------------------------------------------------------------------
+# relu_moment_factor: derived before the cell that measures it (derive-then-run)
+# --------------------------------------------------------------------------------------------
+
+def _factor_compare(expected: Any, got: Any, *, rtol: float = RTOL, atol: float = ATOL) -> str | None:
+    if got is None:
+        return "relu_moment_factor is None. Replace None with your answer: a number."
+    if isinstance(got, (bool, np.bool_)) or not isinstance(got, (int, float, np.integer, np.floating)):
+        return (f"relu_moment_factor should be a number, like 0.3, but it is {describe(got)} "
+                f"({type(got).__name__}).")
+    # a rounded answer (0.71 for 1/sqrt(2), 0.34 for the variance) still meets its hint
+    if not np.isfinite(got) or abs(float(got) - expected) > 0.01 * abs(expected):
+        return (f"relu_moment_factor is {describe(got)}, but that is not the factor by which one "
+                "ReLU multiplies the mean square, mean(relu(Z)**2) / mean(Z**2).")
+    return None
+
+
+RELU_MOMENT_FACTOR = Exercise(
+    name="relu_moment_factor",
+    params=(),
+    reference=lambda: 0.5,
+    compare=_factor_compare,
+    is_value=True,
+    cases=[Case("mean(relu(Z)**2) / mean(Z**2) for Z symmetric around 0",
+                hint="Split the mean of relu(Z)**2 into the entries where Z > 0 and those where "
+                     "Z <= 0. What is relu(Z)**2 on each part, and how many entries does each "
+                     "part hold when Z is symmetric around 0?")],
+    mistakes=[
+        Mistake("1 is the factor of the linear step Z = A_prev @ W + b with std 1/sqrt(n_in), which "
+                "keeps the mean square. The ReLU comes after it: what does it do to the negative "
+                "entries of Z?", lambda: 1.0),
+        Mistake("1/sqrt(2), about 0.71, is the factor of the root mean square (the size, like a "
+                "std). The question asks for the mean of the squares.", lambda: 1 / np.sqrt(2)),
+        Mistake("2 is the factor He's initialisation puts into the weights' variance to undo the "
+                "ReLU's effect; the ReLU itself makes the mean square smaller, not larger.",
+                lambda: 2.0),
+        Mistake("The ReLU keeps the positive entries unchanged, it does not halve them: relu(z)**2 "
+                "is z**2 for z > 0 and 0 otherwise.", lambda: 0.25),
+        Mistake("About 0.34 is the variance of relu(Z) for a standard normal Z (the spread around "
+                "its mean, which is no longer 0). The question asks for the mean of the squares, "
+                "mean(relu(Z)**2), which is what the next layer adds up.",
+                lambda: 0.5 - 1 / (2 * np.pi)),
+        Mistake("The ReLU does not set every entry to 0: only the negative ones, about half of "
+                "them when Z is symmetric around 0.", lambda: 0.0),
+    ],
+)
+
+EXERCISES = [INIT_PARAMS, DENSE_FORWARD, FORWARD, COUNT_PARAMS, Q3_OUTPUT_SHAPE, INPUT_DIM,
+             PREDICTED_SHAPES, RELU_MOMENT_FACTOR]

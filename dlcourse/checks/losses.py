@@ -1,5 +1,5 @@
 """Lesson 03 exercises: mse, binary_cross_entropy, one_hot, categorical_cross_entropy,
-softmax_cross_entropy.
+softmax_cross_entropy, uniform_guess_loss (predict-then-run), bce_with_logits (find-the-bug).
 
 Every loss is ONE number, the mean over the samples: a Python float, a NumPy float or a 0-d
 array is accepted; an array of per-sample losses, or an array of shape (1,) holding the mean, gets
@@ -280,7 +280,9 @@ ONE_HOT = Exercise(
         Case("labels [0, 2, 1, 2] with 3 classes give a (4, 3) array",
              (np.array([0, 2, 1, 2]), 3),
              hint="Row i is all 0.0 except a 1.0 in column labels[i]: [0, 2, 1, 2] gives rows "
-                  "[1, 0, 0], [0, 0, 1], [0, 1, 0], [0, 0, 1]."),
+                  "[1, 0, 0], [0, 0, 1], [0, 1, 0], [0, 0, 1]. In code: out = np.zeros((n, "
+                  "num_classes)), then out[np.arange(n), labels] = 1.0 sets one entry per row "
+                  "(row i, column labels[i])."),
         Case("labels as a column of shape (5, 1), as y is stored in this course",
              (np.array([[3], [0], [1], [3], [2]]), 4),
              hint="Flatten the labels first, labels.reshape(-1): a (5, 1) column gives 5 rows."),
@@ -473,6 +475,11 @@ SCE_STABLE = ("loss = logsumexp(z) - z[label], with logsumexp(z) = m + log(sum(e
               "the maximum of each row (axis=1, keepdims=True): every exp is then of a number "
               "<= 0, and no log of 0 is ever taken.")
 
+SCE_CODE = ("Per row: m = np.max(z, axis=1, keepdims=True) (shape (n, 1)), logsumexp = m[:, 0] + "
+            "np.log(np.sum(np.exp(z - m), axis=1)) (shape (n,)); the true class's logit of each "
+            "row is z[np.arange(n), labels] with the labels flattened; the loss is "
+            "np.mean(logsumexp - z[np.arange(n), labels]).")
+
 SOFTMAX_CROSS_ENTROPY = Exercise(
     name="softmax_cross_entropy",
     params=("logits", "labels"),
@@ -480,9 +487,9 @@ SOFTMAX_CROSS_ENTROPY = Exercise(
     compare=_loss_compare,
     cases=[
         Case("one sample: logits [[2.0, 1.0, 0.1]] and label [0] give -log(softmax(z)[0]) = 0.417",
-             (np.array([[2.0, 1.0, 0.1]]), np.array([0]))),
+             (np.array([[2.0, 1.0, 0.1]]), np.array([0])), hint=SCE_CODE),
         Case("5 samples of 4 classes, labels of shape (5,)",
-             (_data(61, 5, 4, scale=2.0), _labels(62, 5, 4))),
+             (_data(61, 5, 4, scale=2.0), _labels(62, 5, 4)), hint=SCE_CODE),
         Case("labels as a column of shape (4, 1), as y is stored in this course",
              (_data(63, 4, 3, scale=2.0), _labels(64, 4, 3, column=True)),
              hint="Flatten the labels first, labels.reshape(-1): with a (4, 1) column, "
@@ -552,4 +559,166 @@ SOFTMAX_CROSS_ENTROPY = Exercise(
     ],
 )
 
-EXERCISES = [MSE, BINARY_CROSS_ENTROPY, ONE_HOT, CATEGORICAL_CROSS_ENTROPY, SOFTMAX_CROSS_ENTROPY]
+# --------------------------------------------------------------------------------------------
+# uniform_guess_loss: predict-then-run, the loss of equal logits over 10 classes
+# --------------------------------------------------------------------------------------------
+
+def _uniform_compare(expected: Any, got: Any, *, rtol: float = RTOL, atol: float = ATOL) -> str | None:
+    if got is None:  # a value, not a function: "did you forget `return`?" would mislead
+        return "uniform_guess_loss is None. Replace None with your prediction: one number."
+    if isinstance(got, (bool, np.bool_)) or not isinstance(got, (int, float, np.integer, np.floating)) \
+            and not (isinstance(got, np.ndarray) and got.ndim == 0 and got.dtype.kind in "fiu"):
+        return (f"uniform_guess_loss should be one number (like 1.234), but it is {describe(got)}.")
+    value = float(got)
+    if not np.isfinite(value) or abs(value - expected) > atol:
+        return (f"uniform_guess_loss is {value:.4g}, but that is not the loss of 10 equal logits "
+                f"(to {atol:g}).")
+    return None
+
+
+UNIFORM_GUESS_LOSS = Exercise(
+    name="uniform_guess_loss",
+    params=(),
+    reference=ref.uniform_guess_loss,
+    compare=_uniform_compare,
+    is_value=True,
+    cases=[Case("the softmax cross-entropy of logits that are all equal, over the 10 digit classes "
+                "(3 decimals are enough)", atol=1e-3,
+                hint="Equal logits give every class the same probability. The loss of a sample is "
+                     "-log of the probability given to its true class (natural logarithm).")],
+    mistakes=[
+        Mistake("0.1 is the probability softmax gives each of the 10 classes; the loss is -log "
+                "of that probability, with the natural logarithm: -np.log(0.1).", lambda: 0.1),
+        Mistake("0.9 is the probability given to the other classes. The loss of a sample is -log "
+                "of the probability of its TRUE class, 1/10.", lambda: 0.9),
+        Mistake("Equal logits of 0 do not make the loss 0: softmax turns them into probabilities "
+                "of 1/10 each, and the loss is -log of the true class's probability.", lambda: 0.0),
+        Mistake("1.0 is log10(10): cross-entropy uses the natural logarithm, np.log.", lambda: 1.0),
+        Mistake("3.32 is log2(10): cross-entropy uses the natural logarithm, np.log.",
+                lambda: float(np.log2(10.0))),
+        Mistake("0.693 = log 2 is the loss of a uniform guess between 2 classes; the digits have "
+                "10.", lambda: float(np.log(2.0))),
+        Mistake("A loss is never negative: it is MINUS the log of a probability.",
+                lambda: float(-np.log(10.0))),
+        Mistake("That is a sum over the 10 classes (or samples). Each sample costs -log of one "
+                "probability, its true class's, and the loss is the mean over the samples.",
+                lambda: float(10.0 * np.log(10.0))),
+    ],
+)
+
+
+# --------------------------------------------------------------------------------------------
+# bce_with_logits(y_true, logits): find-the-bug, binary cross-entropy from the logit
+# --------------------------------------------------------------------------------------------
+
+def _softplus(t: np.ndarray) -> np.ndarray:
+    """log(1 + e^t), stably."""
+    return np.maximum(t, 0.0) + np.log1p(np.exp(-np.abs(t)))
+
+
+def _bwl(y_true, logits, *, reduce=np.mean, label_one=None, label_zero=None, sign: float = 1.0):
+    """bce_with_logits with one known mistake switched on (for the mistakes below)."""
+    y, z = _f(y_true), _f(logits)
+    one = _softplus(-z) if label_one is None else label_one(z)
+    zero = _softplus(z) if label_zero is None else label_zero(z)
+    return float(sign * reduce(y * one + (1.0 - y) * zero))
+
+
+def _bwl_clipped(y_true, logits):
+    """The broken function of the lesson: sigmoid first, then the clipped binary cross-entropy."""
+    return ref.binary_cross_entropy(y_true, sigmoid(_f(logits)))
+
+
+def _bwl_unclipped(y_true, logits):
+    """sigmoid first, then the textbook formula: log(0) for confident logits."""
+    y, p = _f(y_true), 1.0 / (1.0 + np.exp(-_f(logits)))
+    return float(-np.mean(y * np.log(p) + (1.0 - y) * np.log(1.0 - p)))
+
+
+def _bwl_naive_softplus(y_true, logits):
+    y, z = _f(y_true), _f(logits)
+    return float(np.mean(y * np.log(1.0 + np.exp(-z)) + (1.0 - y) * np.log(1.0 + np.exp(z))))
+
+
+BWL_STABLE = ("For a label 1 a sample costs -log(sigmoid(z)) = log(1 + e^-z), for a label 0 "
+              "-log(1 - sigmoid(z)) = log(1 + e^z); together the loss is np.mean(np.maximum(z, 0) "
+              "- y * z + np.log1p(np.exp(-np.abs(z)))), which never computes exp of a positive "
+              "number and needs no clipping.")
+
+_BROKEN_Y = np.array([[1.0], [0.0], [1.0]])
+_BROKEN_Z = np.array([[-40.0], [40.0], [2.0]])
+
+
+def _logit_data(seed: int, *shape: int, scale: float = 3.0) -> tuple[np.ndarray, np.ndarray]:
+    """(y_true, logits): labels 0.0 / 1.0 (both present) and normal logits, both of ``shape``."""
+    rng = np.random.default_rng(seed)
+    y = (rng.random(shape) < 0.5).astype(np.float64)
+    y.flat[:2] = [0.0, 1.0]
+    return y, rng.normal(0.0, scale, size=shape)
+
+
+BCE_WITH_LOGITS = Exercise(
+    name="bce_with_logits",
+    params=("y_true", "logits"),
+    reference=ref.bce_with_logits,
+    compare=_loss_compare,
+    cases=[
+        Case("the broken function's example: labels [[1], [0], [1]] and logits [[-40], [40], [2]] "
+             "cost about 40, 40 and 0.127, a mean of about 26.71 (the broken one says 18.46)",
+             (_BROKEN_Y, _BROKEN_Z), hint=BWL_STABLE),
+        Case("one sample as numbers: y = 1 and z = 0 (p = 0.5) give log 2 = 0.6931", (1.0, 0.0)),
+        Case("6 samples (6, 1), ordinary logits: the same as binary_cross_entropy(y, sigmoid(z))",
+             _logit_data(71, 6, 1), hint=BWL_STABLE),
+        Case("logits of +-1000, two right and two wrong: (0 + 0 + 1000 + 1000) / 4 = 500, with no "
+             "overflow",
+             (np.array([[1.0], [0.0], [1.0], [0.0]]), np.array([[1000.0], [-1000.0], [-1000.0], [1000.0]])),
+             hint=BWL_STABLE),
+        Case("random labels and logits, shape (50, 1)", redraw(_logit_data, 50, 1), hidden=True),
+        Case("1-D arrays of 12 samples, large logits (many saturated)",
+             redraw(_logit_data, 12, scale=30.0), hidden=True),
+        Case("three outputs per sample, shape (5, 3): the mean is over all 15 entries (y.size)",
+             redraw(_logit_data, 5, 3), hidden=True,
+             hint="The mean is over every entry, y.size = n_samples * n_out of them, as in "
+                  "binary_cross_entropy: np.mean, not a sum divided by len(y)."),
+        Case("Python ints: y = 0 and z = 3 give log(1 + e^3) = 3.049", (0, 3), hidden=True),
+        Case("logits of exactly 0, labels 0 and 1: every sample costs log 2",
+             (np.array([[0.0], [1.0], [1.0]]), np.zeros((3, 1))), hidden=True),
+        Case("confidently wrong at +-800: labels [[0], [1]], logits [[800], [-800]] cost 800 each",
+             (np.array([[0.0], [1.0]]), np.array([[800.0], [-800.0]])), hidden=True,
+             hint=BWL_STABLE),
+    ],
+    mistakes=[
+        Mistake("sigmoid first, then the clipped binary cross-entropy: a confidently wrong logit "
+                "is capped at -log(1e-12) = 27.63, however wrong (and its slope is 0, so "
+                "training cannot fix it). Work from z directly: " + BWL_STABLE, _bwl_clipped),
+        Mistake("log(1 + np.exp(t)) overflows when t is large (np.exp(1000) is inf). It is the "
+                "log-sum-exp of 0 and t: take the larger of the two out, log(1 + e^t) = "
+                "max(t, 0) + log(1 + e^-|t|). " + BWL_STABLE, _bwl_naive_softplus),
+        Mistake("sigmoid first, then np.log: sigmoid(40) is exactly 1.0 and sigmoid(-1000) "
+                "exactly 0.0, and log(0) is -inf. Work from z directly: " + BWL_STABLE,
+                _bwl_unclipped),
+        Mistake("The two labels are swapped: a label 1 costs log(1 + e^-z), small when z is large "
+                "and positive (the network says 1); a label 0 costs log(1 + e^z).",
+                lambda y_true, logits: _bwl(y_true, logits, label_one=_softplus,
+                                            label_zero=lambda z: _softplus(-z))),
+        Mistake("You dropped the max(z, 0) part: log(1 + e^z) = max(z, 0) + log(1 + e^-|z|), "
+                "and the loss is np.mean(np.maximum(z, 0) - y * z + np.log1p(np.exp(-np.abs(z)))).",
+                lambda y_true, logits: float(np.mean(np.log1p(np.exp(-np.abs(_f(logits))))
+                                                     - _f(y_true) * _f(logits)))),
+        Mistake("You dropped the - y * z part, so every sample is scored as if its label were 0: "
+                "the loss is np.mean(np.maximum(z, 0) - y * z + np.log1p(np.exp(-np.abs(z)))).",
+                lambda y_true, logits: float(np.mean(_softplus(_f(logits))))),
+        Mistake("Your loss is negative: each sample costs -log of a probability, a positive "
+                "number (log(1 + e^-z) for a label 1).",
+                lambda y_true, logits: _bwl(y_true, logits, sign=-1.0)),
+        Mistake("You summed over the samples instead of taking the mean.",
+                lambda y_true, logits: _bwl(y_true, logits, reduce=np.sum)),
+        Mistake("You divided the sum by the number of rows, but with several outputs per sample "
+                "the mean is over all y.size = n_samples * n_out entries: np.mean.",
+                lambda y_true, logits: _bwl(y_true, logits,
+                                            reduce=lambda t: np.sum(t) / len(np.atleast_1d(t)))),
+    ],
+)
+
+EXERCISES = [MSE, BINARY_CROSS_ENTROPY, ONE_HOT, CATEGORICAL_CROSS_ENTROPY, SOFTMAX_CROSS_ENTROPY,
+             UNIFORM_GUESS_LOSS, BCE_WITH_LOGITS]

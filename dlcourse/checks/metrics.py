@@ -162,6 +162,9 @@ PRECISION_RECALL_F1 = Exercise(
         Case("boolean predictions (scores > 0.5) against int labels",
              (np.array([1, 0, 0, 1, 1, 0, 1, 0, 0]),
               np.array([0.9, 0.6, 0.1, 0.4, 0.8, 0.7, 0.55, 0.2, 0.3]) > 0.5), hidden=True),
+        Case("TP = FP = FN = 2: precision, recall and F1 are all 0.5",
+             (np.array([1, 1, 0, 0, 1, 1, 0, 0, 0]), np.array([1, 1, 1, 1, 0, 0, 0, 0, 0])),
+             hidden=True),
     ],
     mistakes=[
         Mistake("Precision and recall are swapped (or y_true and y_pred are: swapping them swaps "
@@ -448,6 +451,18 @@ THRESHOLD_FOR_RECALL = Exercise(
               np.array([0.62, 0.48, 0.91, 0.33, 0.57, 0.12, 0.74, 0.86]), 0.6), hidden=True),
         Case("plain Python lists, target_recall = 0.7",
              ([0, 1, 1, 0, 1, 0, 1], [0.2, 0.6, 0.9, 0.7, 0.3, 0.1, 0.8], 0.7), hidden=True),
+        Case("25 positives, target_recall = 0.56: 14 of them are a recall of exactly 0.56, "
+             "although 0.56 * 25 is 14.000000000000002 in floating point (np.ceil gives 15 "
+             "without a guard)",
+             (np.array([1] * 10 + [0] + [1] * 5 + [0, 0] + [1] * 10 + [0] * 5),
+              np.linspace(0.97, 0.03, 33), 0.56),
+             hidden=True, hint="Subtract a tiny amount before rounding up, "
+                               "np.ceil(target_recall * n_positives - 1e-9), or compare recalls "
+                               "(found / n_positives >= target_recall) instead."),
+        Case("6 positives, target_recall = 0.1: one positive is enough, so t is the HIGHEST "
+             "positive score",
+             (np.array([0, 1, 1, 0, 1, 1, 1, 0, 1]),
+              np.array([0.97, 0.88, 0.61, 0.5, 0.74, 0.3, 0.42, 0.2, 0.69]), 0.1), hidden=True),
     ],
     mistakes=[
         Mistake("The threshold's direction is reversed: a case is predicted positive when its "

@@ -1,4 +1,5 @@
-"""Lesson 05 exercises: train_xor, predict, perceptron_train, train_digits_mlp.
+"""Lesson 05 exercises: train_xor, xor_step, predict, perceptron_train, train_digits_mlp,
+softmax_cross_entropy_grad.
 
 Training functions are checked on their results, never on how they are written:
 
@@ -22,7 +23,6 @@ import contextlib
 import copy
 import functools
 import sys
-import time
 from typing import Any, Callable, Iterator
 
 import numpy as np
@@ -62,15 +62,15 @@ class StudentError(Exception):
     """A property's call of the student's function went wrong; the message is for the student."""
 
 
-def _run(name: str, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> tuple[Any, float]:
-    """Call the student's ``fn`` like the core does: ``(value, seconds)``, or :class:`StudentError`.
+def _run(name: str, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """Call the student's ``fn`` like the core does: its value, or :class:`StudentError`.
 
     The arguments are copies, checked afterwards: the student's function must leave them alone.
+    No verdict reads a clock: a function too slow for a test cell is stopped by the grader's
+    timeout, and a machine under load must not turn a right answer wrong.
     """
     given = copy.deepcopy((args, kwargs))
-    start = time.perf_counter()
     outcome = call_student(fn, args, kwargs)
-    seconds = time.perf_counter() - start
     if outcome.error is not None:
         text, hint = error_message(name, outcome)
         raise StudentError(text + (f"\nHint: {hint}" if hint else ""))
@@ -86,7 +86,7 @@ def _run(name: str, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> tuple[
             raise StudentError(f"{name} changed one of its input arrays in place. Leave X and y "
                                "unchanged: work on new arrays (X[batch] makes a copy; "
                                "np.random.shuffle(X) does not).")
-    return outcome.value, seconds
+    return outcome.value
 
 
 def _property(verify: Callable[[Callable[..., Any]], str | None]) -> Callable[[Callable[..., Any]], str | None]:
@@ -220,8 +220,8 @@ def _handout_train(epochs=10000, lr=1.0, hidden=2, seed=1, *, rng="seed", sign=1
 
 
 def _xor_same_twice(fn: Callable[..., Any]) -> str | None:
-    first, _ = _run("train_xor", fn, epochs=50)
-    again, _ = _run("train_xor", fn, epochs=50)
+    first = _run("train_xor", fn, epochs=50)
+    again = _run("train_xor", fn, epochs=50)
     for got in (first, again):
         if not isinstance(got, (tuple, list)) or len(got) != 2:
             return f"train_xor should return a pair (params, losses), but it returned {describe(got)}."
@@ -309,6 +309,147 @@ TRAIN_XOR = TrainingExercise(
 
 
 # --------------------------------------------------------------------------------------------
+# xor_step: one step of the handout's training, repaired from a broken version (find-the-bug)
+# --------------------------------------------------------------------------------------------
+
+def _step_compare(expected: Any, got: Any, *, rtol: float = RTOL, atol: float = ATOL) -> str | None:
+    """xor_step returns ``(new_params, loss)``: the new weights and biases, then the loss."""
+    exp_params, exp_loss = expected
+    if got is None:
+        return "xor_step returned None. It should return a pair: (new_params, loss)."
+    if not isinstance(got, (tuple, list)) or len(got) != 2:
+        return f"xor_step should return a pair (new_params, loss), but it returned {describe(got)}."
+    params, loss = got
+    shapes = [(W.shape, b.shape) for W, b in exp_params]
+    problem = _params_problem(params, shapes, "xor_step")
+    if problem:
+        return problem.replace("params (the first item", "new_params (the first item")
+    loss_arr = _array(loss)
+    if loss_arr is None or loss_arr.size != 1 or isinstance(loss, (str, bytes, bool)):
+        return f"loss (the second item) should be a single number, but it is {describe(loss)}."
+    for (layer, (W_exp, b_exp), (W_got, b_got)) in zip(("hidden", "output"), exp_params, params):
+        for what, exp, arr in ((f"the new weights of the {layer} layer", W_exp, W_got),
+                               (f"the new bias of the {layer} layer", b_exp, b_got)):
+            problem = compare_arrays(exp, arr, rtol=rtol, atol=atol, what=what)
+            if problem:
+                return problem
+    return compare_arrays(np.float64(exp_loss), np.float64(loss_arr.item()), rtol=rtol, atol=atol,
+                          what="loss")
+
+
+def _step_mistake(*, order: str = "right", sign: float = 1.0, derivative: str = "output",
+                  bias: bool = True, fixed_lr: float | None = None,
+                  loss: str = "before") -> Callable[..., Any]:
+    """The reference step with one thing done wrong, for the known mistakes below."""
+    def step(params, X, y, lr):
+        (wh, bh), (wo, bo) = params
+        lr = lr if fixed_lr is None else fixed_lr
+        z_hidden = X @ wh + bh
+        hidden_output = ref.sigmoid(z_hidden)
+        z_output = hidden_output @ wo + bo
+        output = ref.sigmoid(z_output)
+        error = y - output
+        if derivative == "output":
+            d_output = error * output * (1 - output)
+        elif derivative == "none":
+            d_output = error
+        else:
+            d_output = error * z_output * (1 - z_output)
+        new_wo = wo + sign * lr * hidden_output.T @ d_output
+        new_bo = bo + sign * lr * d_output.sum(axis=0, keepdims=True) if bias else bo
+        w_back = new_wo if order == "updated wo" else wo
+        if derivative == "output":
+            d_hidden = (d_output @ w_back.T) * hidden_output * (1 - hidden_output)
+        elif derivative == "none":
+            d_hidden = d_output @ w_back.T
+        else:
+            d_hidden = (d_output @ w_back.T) * z_hidden * (1 - z_hidden)
+        new_wh = wh + sign * lr * X.T @ d_hidden
+        new_bh = bh + sign * lr * d_hidden.sum(axis=0, keepdims=True) if bias else bh
+        new_params = [(new_wh, new_bh), (new_wo, new_bo)]
+        if loss == "after":
+            after = ref.sigmoid(ref.sigmoid(X @ new_wh + new_bh) @ new_wo + new_bo)
+            value = np.mean((y - after) ** 2)
+        elif loss == "sum":
+            value = np.sum(error ** 2)
+        else:
+            value = np.mean(error ** 2)
+        return new_params, float(value)
+    return step
+
+
+def _step_net(seed: int, n_in: int, hidden: int) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Uneven starting weights, like np.random.uniform's but not all positive."""
+    rng = np.random.default_rng(seed)
+    return [(rng.uniform(-1.5, 1.5, size=(n_in, hidden)), rng.uniform(-1, 1, size=(1, hidden))),
+            (rng.uniform(-2, 2, size=(hidden, 1)), rng.uniform(-1, 1, size=(1, 1)))]
+
+
+def _step_labels(seed: int, n: int) -> np.ndarray:
+    """(n, 1) labels 0/1, both present."""
+    labels = np.random.default_rng(seed).integers(0, 2, size=(n, 1)).astype(np.float64)
+    labels[0, 0], labels[-1, 0] = 0.0, 1.0
+    return labels
+
+
+def _handout_start(seed: int = 1, hidden: int = 2) -> list[tuple[np.ndarray, np.ndarray]]:
+    np.random.seed(seed)
+    wh, bh = np.random.uniform(size=(2, hidden)), np.random.uniform(size=(1, hidden))
+    wo, bo = np.random.uniform(size=(hidden, 1)), np.random.uniform(size=(1, 1))
+    return [(wh, bh), (wo, bo)]
+
+
+XOR_STEP = Exercise(
+    name="xor_step",
+    params=("params", "X", "y", "lr"),
+    reference=ref.xor_step,
+    compare=_step_compare,
+    cases=[
+        Case("the handout's first step: its starting weights (seed 1), the four XOR samples, lr 1",
+             (_handout_start(), ref.XOR_X.copy(), ref.XOR_Y.copy(), 1.0)),
+        Case("6 samples of 3 inputs, 5 hidden neurons, lr 0.5",
+             (_step_net(91, 3, 5), _data(92, 6, 3), _step_labels(93, 6), 0.5)),
+        Case("a step from weights trained for 300 epochs on XOR, lr 2",
+             (ref.train_xor(300, seed=4)[0], ref.XOR_X.copy(), ref.XOR_Y.copy(), 2.0),
+             hidden=True),
+        Case("one sample as a (1, 4) batch, 3 hidden neurons, lr 1",
+             (redraw(_step_net, 4, 3), redraw(_data, 1, 4), np.array([[1.0]]), 1.0), hidden=True),
+        Case("9 samples of 2 inputs, 7 hidden neurons, a drawn learning rate",
+             (redraw(_step_net, 2, 7), redraw(_data, 9, 2), redraw(_step_labels, 9),
+              Draw(_xor_lr)), hidden=True),
+    ],
+    mistakes=[
+        Mistake("d_hidden was computed with the UPDATED wo. The gradient of every parameter comes "
+                "from the same forward pass, with the weights it used: compute d_output and "
+                "d_hidden = (d_output @ wo.T) * hidden_output * (1 - hidden_output) first, and "
+                "only then change wo, bo, wh and bh.",
+                _step_mistake(order="updated wo")),
+        Mistake("Your step goes uphill. With error = y - output the handout ADDS lr * (the "
+                "products) to each parameter (wo = wo + lr * hidden_output.T @ d_output); one "
+                "sign is flipped.",
+                _step_mistake(sign=-1.0)),
+        Mistake("sigmoid_derivative(a) = a * (1 - a) takes the sigmoid's OUTPUT (output, "
+                "hidden_output), not its input (X @ wh + bh, hidden_output @ wo + bo).",
+                _step_mistake(derivative="z")),
+        Mistake("The sigmoid's derivative is missing: d_output = error * output * (1 - output), "
+                "d_hidden = (d_output @ wo.T) * hidden_output * (1 - hidden_output).",
+                _step_mistake(derivative="none")),
+        Mistake("The biases did not change: bo = bo + lr * d_output.sum(axis=0, keepdims=True), "
+                "and the same for bh with d_hidden.",
+                _step_mistake(bias=False)),
+        Mistake("The learning rate is ignored: multiply every update by lr.",
+                _step_mistake(fixed_lr=1.0)),
+        Mistake("The loss is the loss of THIS step's forward pass, computed before the update: "
+                "np.mean((y - output) ** 2) with the output you computed from params.",
+                _step_mistake(loss="after")),
+        Mistake("The loss looks like a sum; return the MEAN squared error, "
+                "np.mean((y - output) ** 2).",
+                _step_mistake(loss="sum")),
+    ],
+)
+
+
+# --------------------------------------------------------------------------------------------
 # predict: the trained network's forward pass
 # --------------------------------------------------------------------------------------------
 
@@ -386,7 +527,7 @@ def _perceptron(fn: Callable[..., Any], X: np.ndarray, y: np.ndarray,
     epochs = kwargs.get("epochs", 100)
     shown = ", ".join(f"{k}={v}" for k, v in kwargs.items())
     call = f"perceptron_train(X, y{', ' + shown if shown else ''})"
-    got, _ = _run("perceptron_train", fn, X, y, **kwargs)
+    got = _run("perceptron_train", fn, X, y, **kwargs)
     if got is None:
         raise StudentError(f"{call} returned None. Did you forget the `return` statement?")
     if not isinstance(got, (tuple, list)) or len(got) != 3:
@@ -573,6 +714,31 @@ def _lr_scales(fn: Callable[..., Any]) -> str | None:
     return None
 
 
+def _counts_every_error(fn: Callable[..., Any]) -> str | None:
+    """AND, lr = 1, two epochs: epoch 2 makes 3 errors with either step(0) convention (epoch 1
+    makes 1 with step(0) = 0, 2 with step(0) = 1)."""
+    X, y = _gate("and")
+    w, b, errors, call = _perceptron(fn, X, y, epochs=2, lr=1.0)
+    if errors[1] != 3:
+        return (f"AND: {call} returned errors_per_epoch = {errors.tolist()}, but the second epoch "
+                "misclassifies 3 of the 4 samples (whichever step(0) you choose): count every "
+                "error of an epoch, errors[epoch] += 1 at each update, not just whether there "
+                "was one.\n" + _RULE)
+    return None
+
+
+def _default_lr(fn: Callable[..., Any]) -> str | None:
+    X, y = _gate("and")
+    w, b, errors, call = _perceptron(fn, X, y, epochs=5)
+    w1, b1, errors1, call1 = _perceptron(fn, X, y, epochs=5, lr=0.1)
+    if not (np.allclose(w, w1, rtol=1e-12, atol=0) and np.isclose(b, b1, rtol=1e-12, atol=1e-15)
+            and np.array_equal(errors, errors1)):
+        return (f"AND: {call} and {call1} should be the same (the default is lr=0.1), but they "
+                f"gave w = {_vec(w)}, b = {b:.6g} and w = {_vec(w1)}, b = {b1:.6g}. Keep the "
+                "signature perceptron_train(X, y, epochs=100, lr=0.1).")
+    return None
+
+
 PERCEPTRON_TRAIN = TrainingExercise(
     name="perceptron_train",
     params=("X", "y", "epochs", "lr"),
@@ -588,6 +754,9 @@ PERCEPTRON_TRAIN = TrainingExercise(
         Property("lr scales w and b and changes nothing else", _property(_lr_scales), hidden=True),
         Property("30 separable points in 2-D", _property(_cloud(91, 30, 2)), hidden=True),
         Property("40 separable points in 3-D", _property(_cloud(92, 40, 3)), hidden=True),
+        Property("AND, two epochs: the second makes 3 errors, all counted",
+                 _property(_counts_every_error), hidden=True),
+        Property("the default learning rate is 0.1", _property(_default_lr), hidden=True),
     ],
 )
 
@@ -598,8 +767,6 @@ PERCEPTRON_TRAIN = TrainingExercise(
 
 #: the public check asks for this accuracy on the 360 test images
 DIGITS_ACCURACY = 0.95
-#: one training run must end well inside nbgrader's 30 s per test cell
-DIGITS_SECONDS = 15.0
 
 
 @functools.lru_cache(maxsize=1)
@@ -613,11 +780,7 @@ def _train_digits(fn: Callable[..., Any], **kwargs: Any) -> tuple[list, np.ndarr
     X_train, _, y_train, _ = _digits()
     shown = ", ".join(f"{k}={v}" for k, v in kwargs.items())
     call = f"train_digits_mlp(X_train, y_train{', ' + shown if shown else ''})"
-    got, seconds = _run("train_digits_mlp", fn, X_train.copy(), y_train.copy(), **kwargs)
-    if seconds > DIGITS_SECONDS:
-        raise StudentError(f"{call} took {seconds:.0f} s; it should take a few seconds (the "
-                           f"grader stops a test cell after 30 s). Work on a whole mini-batch "
-                           "with matrix products, not one sample at a time in a Python loop.")
+    got = _run("train_digits_mlp", fn, X_train.copy(), y_train.copy(), **kwargs)
     if got is None:
         raise StudentError(f"{call} returned None. It should return (params, losses).")
     if not isinstance(got, (tuple, list)) or len(got) != 2:
@@ -729,6 +892,79 @@ def _big_batches(fn: Callable[..., Any]) -> str | None:
     return None
 
 
+def _digits_step(params: list, X: np.ndarray, y: np.ndarray, lr: float) -> list:
+    """One step of gradient descent on the mean softmax cross-entropy of (X, y): ReLU on every
+    hidden layer, as lesson 05 (any number of layers)."""
+    activations, pre = [X], []
+    for W, b in params[:-1]:
+        pre.append(activations[-1] @ W + b)
+        activations.append(np.maximum(pre[-1], 0.0))
+    logits = activations[-1] @ params[-1][0] + params[-1][1]
+    P = np.exp(logits - logits.max(axis=1, keepdims=True))
+    P /= P.sum(axis=1, keepdims=True)
+    P[np.arange(len(y)), y] -= 1.0
+    G = P / len(y)
+    new = []
+    for layer in range(len(params) - 1, -1, -1):
+        W, b = params[layer]
+        new.insert(0, (W - lr * (activations[layer].T @ G), b - lr * G.sum(axis=0, keepdims=True)))
+        if layer:
+            G = (G @ W.T) * (pre[layer - 1] > 0)
+    return new
+
+
+def _mean_cross_entropy(params: list, X: np.ndarray, y: np.ndarray) -> float:
+    logits = ref.mlp_logits(params, X)
+    top = logits.max(axis=1, keepdims=True)
+    log_sum = np.log(np.exp(logits - top).sum(axis=1)) + top[:, 0]
+    return float(np.mean(log_sum - logits[np.arange(len(y)), y]))
+
+
+def _digits_loss_is_the_mean(fn: Callable[..., Any]) -> str | None:
+    """With lr = 0 nothing moves, so the epoch's loss is the mean cross-entropy of the returned
+    network over every training image (batches of 32, the last one smaller)."""
+    X_train, _, y_train, _ = _digits()
+    params, losses, call = _train_digits(fn, num_epochs=1, lr=0.0, seed=6)
+    expected = _mean_cross_entropy(params, X_train, y_train.astype(np.int64))
+    if not np.isclose(losses[0], expected, rtol=1e-9, atol=1e-12):
+        return (f"{call}: nothing moves with lr=0.0, so the loss of the epoch should be the mean "
+                f"softmax cross-entropy of the returned network over the {len(y_train)} training "
+                f"images, {expected:.10g}; got {losses[0]:.10g}. Add up each batch's cross-"
+                "entropies (the sum over its images), divide the epoch's total by n, and start "
+                "the total at 0 in every epoch.")
+    return None
+
+
+def _digits_two_full_batch_steps(fn: Callable[..., Any]) -> str | None:
+    """With one batch of every image, two epochs are two steps of gradient descent from the
+    initial network (the same seed gives it, with lr = 0)."""
+    X_train, _, y_train, _ = _digits()
+    n, lr = len(y_train), 0.5
+    start, _, _ = _train_digits(fn, num_epochs=1, lr=0.0, batch_size=n, seed=7)
+    got, _, call = _train_digits(fn, num_epochs=2, lr=lr, batch_size=n, seed=7)
+    expected = [(np.asarray(W, np.float64), np.asarray(b, np.float64)) for W, b in start]
+    for _ in range(2):
+        expected = _digits_step(expected, X_train, y_train.astype(np.int64), lr)
+    if len(got) != len(expected):
+        return (f"{call} returned {len(got)} layers, but the same call with lr=0.0 returned "
+                f"{len(expected)}.")
+    names = [f"{kind}{i}" for i in range(1, len(got) + 1) for kind in ("W", "b")]
+    flat_got = [np.asarray(a, np.float64) for pair in got for a in pair]
+    flat_expected = [a for pair in expected for a in pair]
+    for name, g, e in zip(names, flat_got, flat_expected):
+        if g.shape != e.shape:
+            return f"{call}: {name} has shape {g.shape}, but it started as {e.shape}."
+        if not np.allclose(g, e, rtol=1e-7, atol=1e-10):
+            return (f"{call}: with a single batch of all {n} images, two epochs are two steps of "
+                    f"gradient descent from the initial network, P = P - lr * dP, but {name} "
+                    f"differs from two such steps (largest difference "
+                    f"{np.max(np.abs(g - e)):.3g}). Check the forward pass (X @ W + b "
+                    "in both layers), the gradients (dZ2 = (softmax - one_hot) / batch, dW2 = "
+                    "A1.T @ dZ2, db2 and db1 summed over the batch, dZ1 = dZ2 @ W2.T * (Z1 > 0)) "
+                    "and the update of every parameter.")
+    return None
+
+
 TRAIN_DIGITS_MLP = TrainingExercise(
     name="train_digits_mlp",
     params=("X_train", "y_train"),
@@ -744,7 +980,129 @@ TRAIN_DIGITS_MLP = TrainingExercise(
                  hidden=True),
         Property("batch_size=1000: a last, smaller batch of 437 images",
                  _property(_big_batches), hidden=True),
+        Property("with lr=0.0 the epoch's loss is the mean cross-entropy over every image",
+                 _property(_digits_loss_is_the_mean), hidden=True),
+        Property("one batch of every image: two epochs are two steps of gradient descent",
+                 _property(_digits_two_full_batch_steps), hidden=True),
     ],
 )
 
-EXERCISES = [TRAIN_XOR, PREDICT, PERCEPTRON_TRAIN, TRAIN_DIGITS_MLP]
+# --------------------------------------------------------------------------------------------
+# softmax_cross_entropy_grad: where the digits network's backward pass starts
+# --------------------------------------------------------------------------------------------
+
+def _class_labels(seed: int, n: int, k: int, column: bool = False) -> np.ndarray:
+    """``n`` integer labels in 0..k-1, every class at least once when n >= k (no class missing
+    that would hide a mixed-up axis)."""
+    rng = np.random.default_rng(seed)
+    labels = np.concatenate([np.arange(min(n, k)), rng.integers(0, k, size=max(n - k, 0))])
+    labels = rng.permutation(labels)
+    return labels.reshape(-1, 1) if column else labels
+
+
+def _softmax_rows(z: np.ndarray, axis: int = 1) -> np.ndarray:
+    e = np.exp(z - z.max(axis=axis, keepdims=True))
+    return e / e.sum(axis=axis, keepdims=True)
+
+
+def _grad_variant(*, divide: str = "n", sign: float = 1.0, probs: str = "softmax",
+                  target: str = "one_hot") -> Callable[..., np.ndarray]:
+    """The gradient with one thing done wrong, for the known mistakes below."""
+    def grad(logits: Any, labels: Any) -> np.ndarray:
+        z = np.asarray(logits, dtype=np.float64)
+        idx = np.asarray(labels).astype(np.int64).reshape(-1)
+        n, k = z.shape
+        if probs == "softmax":
+            P = _softmax_rows(z)
+        elif probs == "columns":
+            P = _softmax_rows(z, axis=0)
+        elif probs == "naive":
+            with np.errstate(all="ignore"):
+                P = np.exp(z) / np.exp(z).sum(axis=1, keepdims=True)
+        elif probs == "global_max":
+            with np.errstate(all="ignore"):
+                e = np.exp(z - z.max())
+                P = e / e.sum(axis=1, keepdims=True)
+        else:  # the logits themselves
+            P = z.copy()
+        Y = np.zeros_like(P)
+        Y[np.arange(n), idx] = 1.0
+        if target == "ones":
+            Y = np.ones_like(P)
+        if target == "label_only":
+            G = (P - Y) * Y
+        else:
+            G = sign * (P - Y)
+        scale = {"n": n, "none": 1, "size": n * k, "k": k}[divide]
+        return G / scale
+    return grad
+
+
+SCE_GRAD_HINT = ("Row i of the gradient is softmax(z_i) minus the one-hot row of labels[i], "
+                 "divided by n, the number of samples (the loss is a mean over the samples).")
+
+SOFTMAX_CROSS_ENTROPY_GRAD = Exercise(
+    name="softmax_cross_entropy_grad",
+    params=("logits", "labels"),
+    reference=ref.softmax_cross_entropy_grad,
+    cases=[
+        Case("one sample: logits [[2.0, 1.0, 0.1]] and label [0] give "
+             "[[-0.341, 0.242, 0.099]] (the softmax, minus 1 at the label)",
+             (np.array([[2.0, 1.0, 0.1]]), np.array([0]))),
+        Case("5 samples of 4 classes, labels of shape (5,): each row divided by n = 5",
+             (_data(71, 5, 4, scale=2.0), _class_labels(72, 5, 4)), hint=SCE_GRAD_HINT),
+        Case("labels as a column of shape (4, 1), as y is stored in this course",
+             (_data(73, 4, 3, scale=2.0), _class_labels(74, 4, 3, column=True)),
+             hint="Flatten the labels first, labels.reshape(-1): np.eye(k)[labels] of a (4, 1) "
+                  "column has shape (4, 1, k)."),
+        Case("large logits (+-1000): finite, the confident right answer has gradient ~0",
+             (np.array([[1000.0, 0.0, -1000.0], [-1000.0, 1000.0, 999.0]]), np.array([0, 2])),
+             hint="Subtract each row's maximum before np.exp, as lesson 03's softmax does: "
+                  "np.exp(1000) is inf."),
+        Case("random logits, 30 samples of 10 classes",
+             (redraw(_data, 30, 10, scale=5.0), redraw(_class_labels, 30, 10)), hidden=True),
+        Case("a single sample (1, 5) with its label as a (1, 1) column",
+             (redraw(_data, 1, 5), redraw(_class_labels, 1, 5, column=True)), hidden=True),
+        Case("rows of very different sizes, [-1000, -1001, -1002] and [1000, 999, 998]: subtract "
+             "each ROW's maximum",
+             (np.array([[-1000.0, -1001.0, -1002.0], [1000.0, 999.0, 998.0]]), np.array([1, 0])),
+             hidden=True),
+        # labels a 3-cycle on square logits: rows and columns mixed up give another gradient
+        Case("square logits (3 samples, 3 classes)",
+             (redraw(_data, 3, 3, scale=3.0), np.array([2, 0, 1])), hidden=True),
+        Case("8 samples of 6 classes, drawn", (redraw(_data, 8, 6, scale=1.5),
+                                               redraw(_class_labels, 8, 6)), hidden=True),
+    ],
+    mistakes=[
+        Mistake("You did not divide by n: the loss is the MEAN over the n samples, so each "
+                "sample's gradient (softmax(z_i) - one_hot_i) is divided by n = logits.shape[0].",
+                _grad_variant(divide="none")),
+        Mistake("You divided by n * k, the number of entries (like y.size for one-hot labels); "
+                "the loss is a mean over the SAMPLES only: divide by n = logits.shape[0].",
+                _grad_variant(divide="size")),
+        Mistake("You divided by k, the number of classes; divide by n = logits.shape[0], the "
+                "number of samples.", _grad_variant(divide="k")),
+        Mistake("The sign is flipped: the gradient is softmax(z) - one_hot, not one_hot - "
+                "softmax(z). (A step against it, -lr * gradient, must raise the right class's "
+                "logit.)", _grad_variant(sign=-1.0)),
+        Mistake("You used the logits themselves instead of the probabilities: apply softmax to "
+                "each row first, then subtract the one-hot labels.", _grad_variant(probs="logits")),
+        Mistake("Your softmax normalises each COLUMN: the probabilities of one sample are in one "
+                "row, so take the max and the sum over axis=1 with keepdims=True.",
+                _grad_variant(probs="columns")),
+        Mistake("You subtracted 1 from every entry: subtract 1 only in the column of each "
+                "sample's label (the one-hot row), the other classes keep +p_j.",
+                _grad_variant(target="ones")),
+        Mistake("Only the label's column is non-zero in your gradient, but every class j gets "
+                "p_j / n: raising a wrong class's logit raises the loss too.",
+                _grad_variant(target="label_only")),
+        Mistake("np.exp of a large logit overflows to inf (and inf / inf is nan): subtract each "
+                "row's maximum first, z - z.max(axis=1, keepdims=True).",
+                _grad_variant(probs="naive")),
+        Mistake("You subtracted the maximum of the whole array; subtract each ROW's maximum, "
+                "np.max(z, axis=1, keepdims=True), or rows far below it underflow to 0.",
+                _grad_variant(probs="global_max")),
+    ],
+)
+
+EXERCISES = [TRAIN_XOR, XOR_STEP, PREDICT, PERCEPTRON_TRAIN, TRAIN_DIGITS_MLP, SOFTMAX_CROSS_ENTROPY_GRAD]

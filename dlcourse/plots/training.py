@@ -228,3 +228,62 @@ def show_misclassified(X: ArrayLike, y_true: ArrayLike, y_pred: ArrayLike, *,
     if len(wrong) == 0:
         return message_figure("no misclassified image")
     return show_digits(np.asarray(X)[wrong], y_true[wrong], y_pred[wrong])
+
+
+def plot_history(history: dict[str, Sequence[float]], *, title: str | None = None) -> Any:
+    """Training and validation curves side by side: the loss (left) and the accuracy (right).
+
+    history: ``{"train_loss": [...], "val_loss": [...], "train_acc": [...], "val_acc": [...]}``,
+    one value per epoch (a missing or empty key is not drawn). Returns the Figure.
+    """
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(1, 2, figsize=(10.0, 3.6))
+    plt.close(fig)
+    for ax, what, ylabel in ((axes[0], "loss", "mean loss"), (axes[1], "acc", "accuracy")):
+        for part, color in (("train", "tab:gray"), ("val", "tab:blue")):
+            values = np.asarray(history.get(f"{part}_{what}", []), dtype=np.float64)
+            if values.size:
+                ax.plot(np.arange(1, values.size + 1), values, lw=2, color=color,
+                        label="training" if part == "train" else "validation")
+        ax.set_xlabel("epoch")
+        ax.set_ylabel(ylabel)
+        ax.grid(alpha=0.3)
+        ax.legend()
+    if title:
+        fig.suptitle(title)
+    fig.tight_layout()
+    return fig
+
+
+def show_weight_images(W: ArrayLike, titles: Sequence[str] | None = None, *, ncols: int = 8,
+                       title: str | None = None) -> Any:
+    """Each column of a first-layer ``W`` (n_pixels, n_out) as an image of the input's pixels.
+
+    The colours are signed, on the course's :data:`LABEL_CMAP`: negative weights red, positive
+    blue, 0 white, on one symmetric scale for all images (so their strengths compare).
+    titles: one per column (default ``"neuron j"``). Returns the Figure.
+    """
+    import matplotlib.pyplot as plt
+
+    W = np.asarray(W, dtype=np.float64)
+    n_pixels, n_out = W.shape
+    side = int(round(np.sqrt(n_pixels)))
+    limit = float(np.abs(W).max()) or 1.0
+    ncols = max(1, min(ncols, n_out))
+    nrows = -(-n_out // ncols)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(1.25 * ncols + 0.8, 1.4 * nrows + 0.3),
+                             squeeze=False)
+    plt.close(fig)
+    image = None
+    for j, ax in enumerate(axes.flat):
+        ax.axis("off")
+        if j < n_out:
+            image = ax.imshow(W[:, j].reshape(side, side), cmap=LABEL_CMAP, vmin=-limit,
+                              vmax=limit, interpolation="nearest")
+            ax.set_title(titles[j] if titles is not None else f"neuron {j}", fontsize=9)
+    if image is not None:
+        fig.colorbar(image, ax=axes, shrink=0.8, label="weight (red < 0 < blue)")
+    if title:
+        fig.suptitle(title)
+    return fig

@@ -96,10 +96,12 @@ def _to_numpy(value: Any) -> Any:
     return value
 
 
-def torch_net_outputs(TorchNet: Any, params: Sequence[Sequence[Any]], X: Any) -> Any:
+def torch_net_outputs(TorchNet: Any, params: Sequence[Sequence[Any]], X: Any,
+                      defaults: bool = False) -> Any:
     """Build ``TorchNet(n_features, n_hidden)`` (sizes from the shape of W1), copy ``params``
     into its two ``nn.Linear`` layers (weight = W.T, bias = b), and return ``model(X)`` computed
-    in float64 in evaluation mode: (n, 1) float64.
+    in float64 in evaluation mode: (n, 1) float64. With ``defaults=True`` the model is built as
+    ``TorchNet()``, which must have the handout's sizes (params are then 10 -> 64 -> 1).
 
     ``X`` reaches the model as ``torch.from_numpy(X)``, which shares its memory: a forward pass
     that changes its input in place shows as a changed input."""
@@ -108,12 +110,20 @@ def torch_net_outputs(TorchNet: Any, params: Sequence[Sequence[Any]], X: Any) ->
 
     W1, b1, W2, b2 = _params(params)
     n_features, n_hidden = _sizes(params)
-    model = TorchNet(n_features, n_hidden)
+    model = TorchNet() if defaults else TorchNet(n_features, n_hidden)
     if not isinstance(model, nn.Module):
         raise TypeError(f"TorchNet({n_features}, {n_hidden}) made a {type(model).__name__}, not "
                         f"an nn.Module: define `class TorchNet(nn.Module):` with __init__ and "
                         f"forward.")
-    hidden, output = _torch_pair(model, n_features, n_hidden, "TorchNet")
+    try:
+        hidden, output = _torch_pair(model, n_features, n_hidden, "TorchNet")
+    except ValueError:
+        if not defaults:
+            raise
+        raise ValueError(f"TorchNet() with no arguments should be the handout's network, "
+                         f"nn.Linear({n_features}, {n_hidden}) then nn.Linear({n_hidden}, 1): "
+                         f"give __init__ the defaults n_features={n_features}, "
+                         f"n_hidden={n_hidden}.") from None
     model = model.double()
     with torch.no_grad():
         for layer, W, b in ((hidden, W1, b1), (output, W2, b2)):
@@ -278,8 +288,10 @@ def _keras_outputs(model: Any, X: np.ndarray) -> np.ndarray:
     return np.asarray(keras.ops.convert_to_numpy(out), dtype=np.float64)
 
 
-def keras_model_outputs(build_keras_model: Any, params: Sequence[Sequence[Any]], X: Any) -> dict:
-    """Build ``build_keras_model(n_features, n_hidden)`` (sizes from the shape of W1), set
+def keras_model_outputs(build_keras_model: Any, params: Sequence[Sequence[Any]], X: Any,
+                        defaults: bool = False) -> dict:
+    """Build ``build_keras_model(n_features, n_hidden)`` (sizes from the shape of W1; with
+    ``defaults=True``, ``build_keras_model()``, which must have the handout's sizes), set
     ``params`` as its two Dense layers' weights (kernel = W, bias = b), and return::
 
         {"outputs": model(X) as (n, 1) float64, "loss": keras_loss_name(model),
@@ -293,7 +305,7 @@ def keras_model_outputs(build_keras_model: Any, params: Sequence[Sequence[Any]],
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message="Do not pass an `input_shape`",
                                 category=UserWarning)
-        model = build_keras_model(n_features, n_hidden)
+        model = build_keras_model() if defaults else build_keras_model(n_features, n_hidden)
     if model is None:
         raise TypeError(f"build_keras_model({n_features}, {n_hidden}) returned None: end it with "
                         f"`return model`.")
@@ -303,8 +315,15 @@ def keras_model_outputs(build_keras_model: Any, params: Sequence[Sequence[Any]],
                         f"keras.Sequential([...]) and return it.")
     if not model.built:
         model(np.asarray(X, dtype=np.float32)[:1])
-    hidden, output = _keras_pair(model, n_features, n_hidden,
-                                 f"build_keras_model({n_features}, {n_hidden})")
+    try:
+        hidden, output = _keras_pair(model, n_features, n_hidden,
+                                     f"build_keras_model({n_features}, {n_hidden})")
+    except ValueError:
+        if not defaults:
+            raise
+        raise ValueError(f"build_keras_model() with no arguments should be the handout's "
+                         f"network, {n_features} inputs -> Dense({n_hidden}) -> Dense(1): give "
+                         f"it the defaults n_features={n_features}, n_hidden={n_hidden}.") from None
     hidden.set_weights([W1.astype(np.float32), b1.reshape(-1).astype(np.float32)])
     output.set_weights([W2.astype(np.float32), b2.reshape(-1).astype(np.float32)])
     return {"outputs": _keras_outputs(model, X), "loss": keras_loss_name(model),

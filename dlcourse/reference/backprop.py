@@ -116,9 +116,10 @@ def backward(params: Params, cache: Cache, y: ArrayLike, activations: Sequence[s
     The output ``y_hat = f_L(Z_L)`` is recomputed from the cache. loss:
 
     - ``"mse"``: ``np.mean((y_hat - y) ** 2)`` over all entries, so ``dL/dy_hat = 2 (y_hat - y) / y.size``;
-    - ``"bce"``: binary cross-entropy ``-mean(y log y_hat + (1 - y) log(1 - y_hat))`` with a
-      sigmoid output (n, 1); its gradient at the output's pre-activation is
-      ``dZ_L = (y_hat - y) / n``: the sigmoid's derivative cancels the loss's denominators.
+    - ``"bce"``: binary cross-entropy ``-mean(y log y_hat + (1 - y) log(1 - y_hat))`` over all
+      entries, with a sigmoid output (n, 1); its gradient at the output's pre-activation is
+      ``dZ_L = (y_hat - y) / y.size``: the sigmoid's derivative cancels the loss's denominators.
+      (Both losses are means over all ``y.size`` entries; with one output ``y.size == n``.)
 
     Returns ``[(dW1, db1), ..., (dWL, dbL)]``, each of its parameter's shape.
     """
@@ -143,6 +144,30 @@ def backward(params: Params, cache: Cache, y: ArrayLike, activations: Sequence[s
         dA, dW, db = dense_backward(dA, layer_cache, W, activation)
         grads.append((dW, db))
     return grads[::-1]
+
+
+def repaired_backward(X: ArrayLike, y: ArrayLike, W1: ArrayLike, b1: ArrayLike, W2: ArrayLike,
+                      b2: ArrayLike) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The find-the-bug exercise: the gradients of a 2-layer network, written out by hand.
+
+    The network: ``A1 = sigmoid(X @ W1 + b1)``, ``y_hat = sigmoid(A1 @ W2 + b2)``, and the loss
+    is binary cross-entropy, the mean over all ``y.size`` entries, so that
+    ``dZ2 = (y_hat - y) / y.size``.
+    X: (n, n_in);  y: (n, 1);  W1: (n_in, h);  b1: (1, h);  W2: (h, 1);  b2: (1, 1).
+    Returns ``(dW1, db1, dW2, db2)``, each of its parameter's shape. (The notebook's
+    ``broken_backward`` transposes dW1, feeds Z1 to sigmoid_derivative and averages db2.)
+    """
+    X, y, W1, b1, W2, b2 = (np.asarray(a, dtype=np.float64) for a in (X, y, W1, b1, W2, b2))
+    Z1 = X @ W1 + b1
+    A1 = sigmoid(Z1)
+    y_hat = sigmoid(A1 @ W2 + b2)
+    dZ2 = (y_hat - y) / y.size
+    dW2 = A1.T @ dZ2
+    db2 = dZ2.sum(axis=0, keepdims=True)
+    dZ1 = (dZ2 @ W2.T) * sigmoid_derivative(A1)
+    dW1 = X.T @ dZ1
+    db1 = dZ1.sum(axis=0, keepdims=True)
+    return dW1, db1, dW2, db2
 
 
 def gradient_descent_step(params: Params, grads: Grads, lr: float) -> Params:

@@ -75,12 +75,14 @@ def mlp_forward(params: Sequence[Sequence[Any]], X: Any) -> np.ndarray:
 # The references of the probed exercises (the probes' signatures, less the answer)
 # --------------------------------------------------------------------------------------------
 
-def torch_net_outputs(params: Sequence[Sequence[Any]], X: Any) -> np.ndarray:
-    """What ``TorchNet(d, h)`` with ``params`` copied in outputs on ``X``: (n, 1) float64."""
+def torch_net_outputs(params: Sequence[Sequence[Any]], X: Any,
+                      defaults: bool = False) -> np.ndarray:
+    """What ``TorchNet(d, h)`` with ``params`` copied in outputs on ``X``: (n, 1) float64
+    (``defaults``: built as ``TorchNet()``, the same network when params are 10 -> 64 -> 1)."""
     return mlp_forward(params, X)
 
 
-def keras_model_outputs(params: Sequence[Sequence[Any]], X: Any) -> dict:
+def keras_model_outputs(params: Sequence[Sequence[Any]], X: Any, defaults: bool = False) -> dict:
     """What the probe reads from ``build_keras_model(d, h)`` with ``params`` set: its outputs on
     ``X`` (n, 1), the loss it is compiled with and its metrics (see the probe)."""
     return {"outputs": mlp_forward(params, X), "loss": KERAS_LOSS, "metrics": list(KERAS_METRICS)}

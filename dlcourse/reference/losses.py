@@ -9,7 +9,11 @@ Examples: Mean Squared Error (MSE), Cross-Entropy Loss."* Every loss here is one
 - :func:`categorical_cross_entropy` for ``k`` classes (a softmax's probabilities, one-hot targets
   built with :func:`one_hot`);
 - :func:`softmax_cross_entropy`, the same loss computed from the logits with the log-sum-exp
-  trick, so that it stays finite for any logits (PyTorch's ``cross_entropy``).
+  trick, so that it stays finite for any logits (PyTorch's ``cross_entropy``);
+- :func:`bce_with_logits`, the binary cross-entropy of ``sigmoid(logits)`` computed from the
+  logits by the same trick, exact for any logits (PyTorch's ``binary_cross_entropy_with_logits``);
+- :func:`uniform_guess_loss`, the value of lesson 03's predict-then-run question: the loss of
+  equal logits over the 10 digit classes, ``log 10``.
 
 The logarithms are natural logarithms (``np.log``), as in PyTorch. A probability of exactly 0
 for the right answer would give ``-log(0) = inf``; the cross-entropies computed from
@@ -147,3 +151,25 @@ def softmax_cross_entropy(logits: ArrayLike, labels: ArrayLike) -> float:
     if idx.size and (idx.min() < 0 or idx.max() >= z.shape[1]):
         raise ValueError(f"labels must lie in 0 .. {z.shape[1] - 1} for {z.shape[1]} classes")
     return float(-np.mean(log_softmax(z)[np.arange(len(idx)), idx]))
+
+
+def bce_with_logits(y_true: ArrayLike, logits: ArrayLike) -> float:
+    """Binary cross-entropy of ``sigmoid(logits)``, computed from the logits: exact for any logits.
+
+    For a label 1 a sample costs ``-log(sigmoid(z)) = log(1 + e^-z)``, for a label 0
+    ``-log(1 - sigmoid(z)) = log(1 + e^z)``; together ``softplus(z) - y z``, and
+    ``softplus(z) = log(1 + e^z) = max(z, 0) + log(1 + e^-|z|)`` (the log-sum-exp of 0 and z),
+    so no ``exp`` of a positive number and no clipping: z = -1000 for a label 1 costs 1000.
+    y_true: labels 0 and 1, numbers or an array such as (n_samples, 1); logits: the same shape.
+    Returns a float: the mean over all entries (``y.size`` of them), like
+    ``torch.nn.functional.binary_cross_entropy_with_logits``.
+    """
+    y = np.asarray(y_true, dtype=np.float64)
+    z = np.asarray(logits, dtype=np.float64)
+    _same_shape(y, z, ("y_true", "logits"))
+    return float(np.mean(np.maximum(z, 0.0) - y * z + np.log1p(np.exp(-np.abs(z)))))
+
+
+def uniform_guess_loss() -> float:
+    """The softmax cross-entropy of equal logits over 10 classes: ``-log(1/10) = log 10``."""
+    return float(np.log(10.0))

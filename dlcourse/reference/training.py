@@ -2,10 +2,12 @@
 
 - :func:`train_xor` is the handout's XOR program as a function: the same initialisation, the
   same forward pass and the same updates, so with its defaults it computes exactly what the
-  handout's program computes. :func:`predict` runs the trained 2-layer sigmoid network.
+  handout's program computes. :func:`xor_step` is one of its steps, for any sizes.
+  :func:`predict` runs the trained 2-layer sigmoid network.
 - :func:`perceptron_train` is the classic perceptron (a single neuron with a step activation).
 - :func:`train_digits_mlp` trains a ReLU network with a softmax output on the digits with
-  mini-batch gradient descent; :func:`predict_digits` reads the digit from its output.
+  mini-batch gradient descent; :func:`predict_digits` reads the digit from its output;
+  :func:`softmax_cross_entropy_grad` is the gradient its backward pass starts from.
 
 Shapes follow the course: ``X`` (n_samples, n_features), a layer ``X @ W + b`` with ``W``
 (n_in, n_out) and ``b`` (1, n_out).
@@ -66,6 +68,33 @@ def train_xor(epochs: int = 10000, lr: float = 1.0, hidden: int = 2,
         wh = wh + lr * (X.T @ d_hidden)
         bh = bh + lr * d_hidden.sum(axis=0, keepdims=True)
     return [(wh, bh), (wo, bo)], losses
+
+
+def xor_step(params: Params, X: ArrayLike, y: ArrayLike, lr: float) -> tuple[Params, float]:
+    """One full-batch step of the handout's training, for any number of inputs and hidden neurons.
+
+    params: ``[(wh, bh), (wo, bo)]`` with wh (n_in, hidden), bh (1, hidden), wo (hidden, 1),
+    bo (1, 1); X: (n, n_in); y: (n, 1); lr: the learning rate (1 = the handout).
+    The forward pass, then every gradient from that forward pass (``d_hidden`` uses ``wo``
+    BEFORE its update), then the handout's updates scaled by ``lr``: one step of gradient
+    descent on half the summed squared error.
+
+    Returns ``(new_params, loss)``: new arrays ``[(wh, bh), (wo, bo)]`` (params is left alone)
+    and ``loss = mean((y - output) ** 2)`` of this step's forward pass, before the update.
+    """
+    (wh, bh), (wo, bo) = ((np.asarray(W, dtype=np.float64), np.asarray(b, dtype=np.float64))
+                          for W, b in params)
+    X = np.asarray(X, dtype=np.float64)
+    y = np.asarray(y, dtype=np.float64)
+    hidden_output = sigmoid(X @ wh + bh)
+    output = sigmoid(hidden_output @ wo + bo)
+    error = y - output
+    d_output = error * output * (1.0 - output)
+    d_hidden = (d_output @ wo.T) * hidden_output * (1.0 - hidden_output)
+    new_params = [(wh + lr * (X.T @ d_hidden), bh + lr * d_hidden.sum(axis=0, keepdims=True)),
+                  (wo + lr * (hidden_output.T @ d_output),
+                   bo + lr * d_output.sum(axis=0, keepdims=True))]
+    return new_params, float(np.mean(error ** 2))
 
 
 def predict(params: Params, X: ArrayLike) -> np.ndarray:
@@ -135,6 +164,24 @@ def mlp_logits(params: Params, X: ArrayLike) -> np.ndarray:
         A = np.maximum(A @ W + b, 0.0)
     W, b = params[-1]
     return A @ W + b
+
+
+def softmax_cross_entropy_grad(logits: ArrayLike, labels: ArrayLike) -> np.ndarray:
+    """The gradient of :func:`~dlcourse.reference.losses.softmax_cross_entropy` (the mean over the
+    samples) with respect to the logits: ``(softmax(logits) - one_hot(labels)) / n``.
+
+    logits: (n, k) raw scores; labels: (n,) or (n, 1) integer classes 0..k-1.
+    Returns (n, k) float64; finite for any logits (the softmax subtracts each row's maximum).
+    Row i, column j: ``(p_ij - [j == labels[i]]) / n``, so every row sums to 0.
+    """
+    z = np.asarray(logits, dtype=np.float64)
+    idx = np.asarray(labels).astype(np.int64).reshape(-1)
+    n = z.shape[0]
+    shifted = z - z.max(axis=1, keepdims=True)
+    probs = np.exp(shifted)
+    probs /= probs.sum(axis=1, keepdims=True)
+    probs[np.arange(n), idx] -= 1.0
+    return probs / n
 
 
 def predict_digits(params: Params, X: ArrayLike) -> np.ndarray:

@@ -1,4 +1,5 @@
-"""Lesson 01 corpus: weighted_sum, sigmoid, relu, tanh, softmax, neuron (see ``corpus/__init__``)."""
+"""Lesson 01 corpus: weighted_sum, sigmoid, relu, tanh, softmax, neuron, weather_output_change
+(see ``corpus/__init__``; for the value exercise the "implementations" are values)."""
 from __future__ import annotations
 
 import math
@@ -331,6 +332,7 @@ RIGHT = {
     "tanh": [tanh_from_sigmoid, tanh_expm1],
     "softmax": [softmax_logsumexp, softmax_row_by_row],
     "neuron": [neuron_dot, neuron_from_weighted_sum],
+    "weather_output_change": [0, -0.0, np.float64(1e-12), np.float32(0.0)],
 }
 
 NOT_WRITTEN = r"has not been written yet: it still raises NotImplementedError"
@@ -394,4 +396,16 @@ WRONG = [
      r"unexpected keyword argument 'activation'(.|\n)*takes exactly the parameters"),
     ("neuron", neuron_naive_sigmoid, r"large weights saturate the sigmoid' \(a hidden case\)(.|\n)*"
                                      + OVERFLOW + r" exp"),
+
+    ("weather_output_change", 5.0, r"5\.0 is how much z changes"),
+    ("weather_output_change", 0.9933, r"the sigmoid of the change of z"),
+    ("weather_output_change", 1, r"1\.0 is the output itself"),
+    ("weather_output_change", 753.2, r"That is z, the weighted sum"),
+    ("weather_output_change", 758, r"That is z at 40 °C"),
+    ("weather_output_change", 10, r"10 is the change of the temperature"),
+    ("weather_output_change", 0.01, r"is 0\.01, but that is not how much(.|\n)*Work out z = x \. w \+ b"),
+    ("weather_output_change", None, r"weather_output_change is None\. Replace None with your prediction"),
+    ("weather_output_change", "0", r"should be a number, like 0\.25, but it is '0'"),
+    ("weather_output_change", [0.0], r"should be a number, like 0\.25"),
+    ("weather_output_change", float("nan"), r"is nan, but that is not"),
 ]

@@ -1,5 +1,5 @@
 """Lesson 04 corpus: sigmoid_derivative, relu_derivative, numerical_gradient, dense_backward,
-backward, gradient_descent_step.
+backward, repaired_backward, gradient_descent_step.
 
 See ``corpus/__init__`` for the tables. Activations are given by name; a layer's cache is its
 ``(A_prev, Z)`` pair; gradients have the shapes of their parameters.
@@ -500,6 +500,151 @@ def backward_dict(params, cache, y, activations, loss="mse"):
 
 
 # --------------------------------------------------------------------------------------------
+# repaired_backward(X, y, W1, b1, W2, b2) -> (dW1, db1, dW2, db2): the notebook's broken_backward,
+# repaired (its bugs: dW1 transposed, sigmoid_derivative fed Z1, db2 averaged)
+# --------------------------------------------------------------------------------------------
+
+def _sig(Z):
+    return 1 / (1 + np.exp(-Z))
+
+
+def repaired_backward_handout_style(X, y, W1, b1, W2, b2):
+    """The handout's names and .dot, the derivative written with the output."""
+    hidden_output = _sig(np.dot(X, W1) + b1)
+    output = _sig(np.dot(hidden_output, W2) + b2)
+    d_output = (output - y) / np.prod(y.shape)
+    d_hidden = d_output.dot(W2.T) * hidden_output * (1 - hidden_output)
+    return (X.T.dot(d_hidden), np.sum(d_hidden, axis=0, keepdims=True),
+            hidden_output.T.dot(d_output), np.sum(d_output, axis=0, keepdims=True))
+
+
+def repaired_backward_einsum_and_loops(X, y, W1, b1, W2, b2):
+    """The bce gradient the long way, through dL/dy_hat, and einsum for the products."""
+    Z1 = X @ W1 + b1
+    A1 = _sig(Z1)
+    y_hat = _sig(A1 @ W2 + b2)
+    dy_hat = (-(y / y_hat) + (1 - y) / (1 - y_hat)) / y.size
+    dZ2 = dy_hat * y_hat * (1 - y_hat)
+    dZ1 = np.einsum("nk,hk->nh", dZ2, W2) * np.exp(-Z1) / (1 + np.exp(-Z1)) ** 2
+    db1 = np.zeros((1, W1.shape[1]))
+    for row in dZ1:
+        db1 = db1 + row
+    return (np.einsum("ni,nh->ih", X, dZ1), db1, np.einsum("nh,nk->hk", A1, dZ2),
+            dZ2.sum(axis=0).reshape(1, 1))
+
+
+def _repair_mistake(*, transposed=False, at_z=False, mean_db2=False, no_derivative=False,
+                    output_derivative=False, no_mean=False, sign=1.0, flat_db1=False):
+    def implementation(X, y, W1, b1, W2, b2):
+        Z1 = X @ W1 + b1
+        A1 = _sig(Z1)
+        y_hat = _sig(A1 @ W2 + b2)
+        dZ2 = sign * (y_hat - y) / (1 if no_mean else y.size)
+        if output_derivative:
+            dZ2 = dZ2 * y_hat * (1 - y_hat)
+        dW2 = A1.T @ dZ2
+        db2 = np.mean(dZ2, axis=0, keepdims=True) if mean_db2 else np.sum(dZ2, axis=0, keepdims=True)
+        dA1 = dZ2 @ W2.T
+        S = _sig(Z1) if at_z else A1
+        dZ1 = dA1 if no_derivative else dA1 * S * (1 - S)
+        dW1 = dZ1.T @ X if transposed else X.T @ dZ1
+        db1 = np.sum(dZ1, axis=0) if flat_db1 else np.sum(dZ1, axis=0, keepdims=True)
+        return dW1, db1, dW2, db2
+    return implementation
+
+
+def repaired_backward_unchanged(X, y, W1, b1, W2, b2):
+    """The notebook's broken_backward, copied as it is."""
+    Z1 = X @ W1 + b1
+    A1 = _sig(Z1)
+    Z2 = A1 @ W2 + b2
+    y_hat = _sig(Z2)
+    dZ2 = (y_hat - y) / y.size
+    dW2 = A1.T @ dZ2
+    db2 = np.mean(dZ2, axis=0, keepdims=True)
+    dA1 = dZ2 @ W2.T
+    dZ1 = dA1 * Z1 * (1 - Z1)
+    dW1 = dZ1.T @ X
+    db1 = np.sum(dZ1, axis=0, keepdims=True)
+    return dW1, db1, dW2, db2
+
+
+def repaired_backward_only_transpose_left(X, y, W1, b1, W2, b2):
+    return _repair_mistake(transposed=True)(X, y, W1, b1, W2, b2)
+
+
+def repaired_backward_only_derivative_of_z_left(X, y, W1, b1, W2, b2):
+    """sigmoid_derivative(Z1): the output formula a * (1 - a) fed Z1."""
+    Z1 = X @ W1 + b1
+    A1 = _sig(Z1)
+    y_hat = _sig(A1 @ W2 + b2)
+    dZ2 = (y_hat - y) / y.size
+    dZ1 = (dZ2 @ W2.T) * Z1 * (1 - Z1)
+    return (X.T @ dZ1, dZ1.sum(axis=0, keepdims=True), A1.T @ dZ2,
+            dZ2.sum(axis=0, keepdims=True))
+
+
+def repaired_backward_only_mean_db2_left(X, y, W1, b1, W2, b2):
+    return _repair_mistake(mean_db2=True)(X, y, W1, b1, W2, b2)
+
+
+def repaired_backward_two_bugs_left(X, y, W1, b1, W2, b2):
+    """The transpose fixed; Z1 and the mean still there."""
+    Z1 = X @ W1 + b1
+    A1 = _sig(Z1)
+    y_hat = _sig(A1 @ W2 + b2)
+    dZ2 = (y_hat - y) / y.size
+    dZ1 = (dZ2 @ W2.T) * Z1 * (1 - Z1)
+    return (X.T @ dZ1, dZ1.sum(axis=0, keepdims=True), A1.T @ dZ2,
+            dZ2.mean(axis=0, keepdims=True))
+
+
+def repaired_backward_no_hidden_derivative(X, y, W1, b1, W2, b2):
+    return _repair_mistake(no_derivative=True)(X, y, W1, b1, W2, b2)
+
+
+def repaired_backward_output_derivative_twice(X, y, W1, b1, W2, b2):
+    return _repair_mistake(output_derivative=True)(X, y, W1, b1, W2, b2)
+
+
+def repaired_backward_no_mean(X, y, W1, b1, W2, b2):
+    return _repair_mistake(no_mean=True)(X, y, W1, b1, W2, b2)
+
+
+def repaired_backward_sign(X, y, W1, b1, W2, b2):
+    return _repair_mistake(sign=-1.0)(X, y, W1, b1, W2, b2)
+
+
+def repaired_backward_flat_db1(X, y, W1, b1, W2, b2):
+    return _repair_mistake(flat_db1=True)(X, y, W1, b1, W2, b2)
+
+
+def repaired_backward_dA1_without_transpose(X, y, W1, b1, W2, b2):
+    Z1 = X @ W1 + b1
+    A1 = _sig(Z1)
+    y_hat = _sig(A1 @ W2 + b2)
+    dZ2 = (y_hat - y) / y.size
+    dZ1 = (dZ2 @ W2) * A1 * (1 - A1)
+    return (X.T @ dZ1, dZ1.sum(axis=0, keepdims=True), A1.T @ dZ2,
+            dZ2.sum(axis=0, keepdims=True))
+
+
+def repaired_backward_wrong_order(X, y, W1, b1, W2, b2):
+    dW1, db1, dW2, db2 = repaired_backward_handout_style(X, y, W1, b1, W2, b2)
+    return dW1, dW2, db1, db2
+
+
+def repaired_backward_updates_W1_in_place(X, y, W1, b1, W2, b2):
+    grads = repaired_backward_handout_style(X, y, W1, b1, W2, b2)
+    W1 -= grads[0]
+    return grads
+
+
+def repaired_backward_no_return(X, y, W1, b1, W2, b2):
+    grads = repaired_backward_handout_style(X, y, W1, b1, W2, b2)  # noqa: F841
+
+
+# --------------------------------------------------------------------------------------------
 # gradient_descent_step(params, grads, lr) -> new params
 # --------------------------------------------------------------------------------------------
 
@@ -571,6 +716,7 @@ RIGHT = {
                            numerical_gradient_flat_view],
     "dense_backward": [dense_backward_table, dense_backward_branches],
     "backward": [backward_index_loop, backward_handout_names],
+    "repaired_backward": [repaired_backward_handout_style, repaired_backward_einsum_and_loops],
     "gradient_descent_step": [gradient_descent_step_lists, gradient_descent_step_copies],
 }
 
@@ -643,6 +789,30 @@ WRONG = [
     ("backward", backward_divides_every_layer, r"Divide by n only once"),
     ("backward", backward_pops_the_cache, IN_PLACE.format("cache")),
     ("backward", backward_dict, r"should be a list with one \(dW, db\) pair per layer"),
+
+    ("repaired_backward", repaired_backward_unchanged,
+     r"still broken_backward: none of its three bugs is fixed"),
+    ("repaired_backward", repaired_backward_only_transpose_left,
+     r"dW1 \(the first item\) has shape \(3, 2\), but shape \(2, 3\)(.|\n)*One bug is left\. dW1 is transposed"),
+    ("repaired_backward", repaired_backward_only_derivative_of_z_left,
+     r"One bug is left\. sigmoid_derivative takes the sigmoid's OUTPUT"),
+    ("repaired_backward", repaired_backward_only_mean_db2_left,
+     r"One bug is left\. db2 must be summed over the samples"),
+    ("repaired_backward", repaired_backward_two_bugs_left,
+     r"Two bugs are left(.|\n)*sigmoid_derivative\(A1\)(.|\n)*db2 must be summed"),
+    ("repaired_backward", repaired_backward_no_hidden_derivative,
+     r"missing the sigmoid's slope"),
+    ("repaired_backward", repaired_backward_output_derivative_twice,
+     r"don't multiply by y_hat \* \(1 - y_hat\) again"),
+    ("repaired_backward", repaired_backward_no_mean, r"y\.size times too large"),
+    ("repaired_backward", repaired_backward_sign, r"wrong sign"),
+    ("repaired_backward", repaired_backward_flat_db1,
+     r"db1 \(the second item\) has shape \(3,\), but shape \(1, 3\)"),
+    ("repaired_backward", repaired_backward_dA1_without_transpose,
+     r"raised ValueError(.|\n)*shapes do not fit a matrix product"),
+    ("repaired_backward", repaired_backward_wrong_order, r"wrong order: return dW1, db1, dW2, db2"),
+    ("repaired_backward", repaired_backward_updates_W1_in_place, IN_PLACE.format("W1")),
+    ("repaired_backward", repaired_backward_no_return, r"returned None\. Did you forget"),
 
     ("gradient_descent_step", gradient_descent_step_ascent, r"goes uphill \(gradient ascent\)"),
     ("gradient_descent_step", gradient_descent_step_no_lr, r"forgot the learning rate"),

@@ -1,4 +1,5 @@
-"""Lesson 02 corpus: init_params, dense_forward, forward, count_params, q3_output_shape, input_dim.
+"""Lesson 02 corpus: init_params, dense_forward, forward, count_params, q3_output_shape, input_dim,
+predicted_shapes, relu_moment_factor.
 
 See ``corpus/__init__`` for the tables. Shapes follow the course: X (n, n_in) @ W (n_in, n_out)
 + b (1, n_out).
@@ -295,6 +296,19 @@ def count_params_pops_sizes(layer_sizes):
 
 
 # --------------------------------------------------------------------------------------------
+# predicted_shapes: the right list with one entry changed
+# --------------------------------------------------------------------------------------------
+
+SHAPES = [(5, 4), (5, 4), None, (3, 4), (1, 4), (4,)]
+
+
+def SHAPES_WITH(index, value):  # noqa: N802 (reads like a constant in the table)
+    shapes = list(SHAPES)
+    shapes[index] = value
+    return shapes
+
+
+# --------------------------------------------------------------------------------------------
 # the tables (for the value exercises the "implementations" are values)
 # --------------------------------------------------------------------------------------------
 
@@ -306,6 +320,9 @@ RIGHT = {
     "q3_output_shape": [[3, 1], np.dot(np.ones((3, 2)), np.ones((2, 1))).shape,
                         (np.int64(3), np.int64(1))],
     "input_dim": [np.int64(64), np.int32(64), np.uint16(64)],
+    "predicted_shapes": [[[5, 4], [5, 4], None, [3, 4], [1, 4], [4]],
+                         ((np.int64(5), 4), (5, 4), None, (3, 4), (1, 4), (4,))],
+    "relu_moment_factor": [1 / 2, np.float64(0.5), 0.499],
 }
 
 MATRIX_PRODUCT = r"raised ValueError(.|\n)*shapes do not fit a matrix product"
@@ -371,4 +388,31 @@ WRONG = [
     ("input_dim", 64.0, r"should be a whole number \(an int\), but it is 64\.0"),
     ("input_dim", "64", r"should be a whole number \(an int\), but it is '64'"),
     ("input_dim", None, r"input_dim is None\. Replace None with your answer"),
+
+    ("predicted_shapes", SHAPES_WITH(0, (4, 5)), r"Entry 0 \(`X @ W`\): you predicted \(4, 5\)(.|\n)*swapped"),
+    ("predicted_shapes", SHAPES_WITH(0, (3, 4)), r"\(3, 4\) is the shape of W"),
+    ("predicted_shapes", SHAPES_WITH(1, (6, 4)), r"adding b never changes the shape"),
+    ("predicted_shapes", SHAPES_WITH(2, (3, 3)), r"Entry 2 \(`W @ X`\): you predicted \(3, 3\), but this "
+                                                 r"expression does not give a result"),
+    ("predicted_shapes", SHAPES_WITH(2, "error"), r"is the string 'error'(.|\n)*None \(without quotes\)"),
+    ("predicted_shapes", SHAPES_WITH(3, (5, 4)), r"X\.T is X transposed"),
+    ("predicted_shapes", SHAPES_WITH(4, (4,)), r"keepdims=True keeps the summed axis"),
+    ("predicted_shapes", SHAPES_WITH(4, (5, 1)), r"axis=0 sums over the rows"),
+    ("predicted_shapes", SHAPES_WITH(5, (1, 4)), r"X\[0\] is one row of X as a 1-D array"),
+    ("predicted_shapes", SHAPES_WITH(5, None), r"you predicted an error \(None\), but NumPy computes"),
+    ("predicted_shapes", SHAPES_WITH(5, 4), r"should be a shape, a tuple of ints"),
+    ("predicted_shapes", SHAPES_WITH(3, (2, 2)), r"you predicted \(2, 2\)(.|\n)*apply the rule \(n, k\) @ \(k, m\)"),
+    ("predicted_shapes", [(5, 4), (5, 4)], r"has 2 entries, but there are 6 expressions"),
+    ("predicted_shapes", None, r"predicted_shapes is None\. Replace None with a list"),
+    ("predicted_shapes", "(5, 4), (5, 4)", r"should be a list of 6 predictions"),
+
+    ("relu_moment_factor", 1, r"1 is the factor of the linear step"),
+    ("relu_moment_factor", 0.71, r"factor of the root mean square"),
+    ("relu_moment_factor", 2.0, r"He's initialisation"),
+    ("relu_moment_factor", 0.25, r"does not halve them"),
+    ("relu_moment_factor", 0.34, r"variance of relu\(Z\)"),
+    ("relu_moment_factor", 0, r"does not set every entry to 0"),
+    ("relu_moment_factor", 0.6, r"Split the mean of relu\(Z\)\*\*2"),
+    ("relu_moment_factor", "1/2", r"should be a number, like 0\.3, but it is '1/2'"),
+    ("relu_moment_factor", None, r"relu_moment_factor is None"),
 ]

@@ -1,5 +1,5 @@
 """Lesson 03 corpus: mse, binary_cross_entropy, one_hot, categorical_cross_entropy,
-softmax_cross_entropy.
+softmax_cross_entropy, uniform_guess_loss (values), bce_with_logits.
 
 See ``corpus/__init__`` for the tables. Every loss is one number, the mean over the samples, with
 natural logarithms; the cross-entropies from probabilities clip them with eps = 1e-12.
@@ -425,6 +425,105 @@ def softmax_cross_entropy_shifts_in_place(logits, labels):
     return np.mean(np.log(np.sum(np.exp(logits), axis=1)) - logits[np.arange(len(y)), y])
 
 
+# --------------------------------------------------------------------------------------------
+# bce_with_logits(y_true, logits)
+# --------------------------------------------------------------------------------------------
+
+def bce_with_logits_logaddexp(y_true, logits):
+    """log(1 + e^t) = logaddexp(0, t): NumPy's own stable log-sum-exp of two numbers."""
+    y, z = np.asarray(y_true, dtype=float), np.asarray(logits, dtype=float)
+    return np.mean(y * np.logaddexp(0.0, -z) + (1 - y) * np.logaddexp(0.0, z))
+
+
+def bce_with_logits_two_classes(y_true, logits):
+    """The k = 2 softmax cross-entropy of the logits (0, z), with its log-sum-exp."""
+    y, z = np.asarray(y_true, dtype=float), np.asarray(logits, dtype=float)
+    pair = np.stack([np.zeros_like(z), z], axis=-1)               # (..., 2)
+    m = np.max(pair, axis=-1, keepdims=True)
+    lse = m[..., 0] + np.log(np.sum(np.exp(pair - m), axis=-1))
+    return np.mean(lse - y * z)
+
+
+def bce_with_logits_where(y_true, logits):
+    """-log sigmoid(z) written for each sign of z, so exp only sees numbers <= 0."""
+    y, z = np.asarray(y_true, dtype=float), np.asarray(logits, dtype=float)
+    e = np.exp(-np.abs(z))
+    log_p = np.where(z >= 0, -np.log1p(e), z - np.log1p(e))        # log sigmoid(z)
+    log_not_p = np.where(z >= 0, -z - np.log1p(e), -np.log1p(e))   # log(1 - sigmoid(z))
+    return -np.mean(y * log_p + (1 - y) * log_not_p)
+
+
+def bce_with_logits_math_loop(y_true, logits):
+    ys, zs = np.ravel(y_true).tolist(), np.ravel(logits).tolist()
+    total = 0.0
+    for y, z in zip(ys, zs):
+        t = -z if y == 1 else z                  # the loss is log(1 + e^t)
+        total += max(t, 0.0) + math.log1p(math.exp(-abs(t)))
+    return total / len(ys)
+
+
+def bce_with_logits_sigmoid_clipped(y_true, logits):
+    z = np.asarray(logits, dtype=float)
+    p = np.where(z >= 0, 1 / (1 + np.exp(-np.abs(z))), np.exp(-np.abs(z)) / (1 + np.exp(-np.abs(z))))
+    p = np.clip(p, 1e-12, 1 - 1e-12)
+    y = np.asarray(y_true, dtype=float)
+    return -np.mean(y * np.log(p) + (1 - y) * np.log(1 - p))
+
+
+def bce_with_logits_sigmoid_then_log(y_true, logits):
+    y = np.asarray(y_true, dtype=float)
+    p = 1 / (1 + np.exp(-np.asarray(logits, dtype=float)))
+    return -np.mean(y * np.log(p) + (1 - y) * np.log(1 - p))
+
+
+def bce_with_logits_naive_softplus(y_true, logits):
+    y, z = np.asarray(y_true, dtype=float), np.asarray(logits, dtype=float)
+    return np.mean(y * np.log(1 + np.exp(-z)) + (1 - y) * np.log(1 + np.exp(z)))
+
+
+def bce_with_logits_labels_swapped(y_true, logits):
+    y, z = np.asarray(y_true, dtype=float), np.asarray(logits, dtype=float)
+    return np.mean(np.maximum(z, 0) - (1 - y) * z + np.log1p(np.exp(-np.abs(z))))
+
+
+def bce_with_logits_no_max(y_true, logits):
+    y, z = np.asarray(y_true, dtype=float), np.asarray(logits, dtype=float)
+    return np.mean(-y * z + np.log1p(np.exp(-np.abs(z))))
+
+
+def bce_with_logits_no_yz(y_true, logits):
+    z = np.asarray(logits, dtype=float)
+    return np.mean(np.maximum(z, 0) + np.log1p(np.exp(-np.abs(z))))
+
+
+def bce_with_logits_no_minus(y_true, logits):
+    y, z = np.asarray(y_true, dtype=float), np.asarray(logits, dtype=float)
+    return np.mean(y * z - np.maximum(z, 0) - np.log1p(np.exp(-np.abs(z))))
+
+
+def bce_with_logits_sum(y_true, logits):
+    y, z = np.asarray(y_true, dtype=float), np.asarray(logits, dtype=float)
+    return np.sum(np.maximum(z, 0) - y * z + np.log1p(np.exp(-np.abs(z))))
+
+
+def bce_with_logits_divides_by_rows(y_true, logits):
+    y, z = np.asarray(y_true, dtype=float), np.asarray(logits, dtype=float)
+    return np.sum(np.maximum(z, 0) - y * z + np.log1p(np.exp(-np.abs(z)))) / len(np.atleast_1d(y))
+
+
+def bce_with_logits_per_sample(y_true, logits):
+    y, z = np.asarray(y_true, dtype=float), np.asarray(logits, dtype=float)
+    return np.maximum(z, 0) - y * z + np.log1p(np.exp(-np.abs(z)))
+
+
+def bce_with_logits_abs_in_place(y_true, logits):
+    y, z = np.asarray(y_true, dtype=float), np.asarray(logits)
+    relu_z = np.maximum(z, 0)
+    yz = y * z
+    np.abs(z, out=z)
+    return np.mean(relu_z - yz + np.log1p(np.exp(-z)))
+
+
 RIGHT = {
     "mse": [mse_loop, mse_dot, mse_square_of_difference],
     "binary_cross_entropy": [binary_cross_entropy_where, binary_cross_entropy_log1p,
@@ -435,6 +534,9 @@ RIGHT = {
                                   categorical_cross_entropy_argmax_loop],
     "softmax_cross_entropy": [softmax_cross_entropy_log_softmax, softmax_cross_entropy_one_hot,
                               softmax_cross_entropy_loop],
+    "uniform_guess_loss": [2.302585, 2.303, np.log(10), np.float64(2.3026), math.log(10)],
+    "bce_with_logits": [bce_with_logits_logaddexp, bce_with_logits_two_classes,
+                        bce_with_logits_where, bce_with_logits_math_loop],
 }
 
 IN_PLACE = r"changed its input `{}` in place"
@@ -520,4 +622,33 @@ WRONG = [
     ("softmax_cross_entropy", softmax_cross_entropy_logits_as_probs,
      r"'one sample(.|\n)*logarithm of the logits themselves"),
     ("softmax_cross_entropy", softmax_cross_entropy_shifts_in_place, IN_PLACE.format("logits")),
+
+    ("uniform_guess_loss", 0.1, r"0\.1 is the probability softmax gives each"),
+    ("uniform_guess_loss", 0.9, r"probability of its TRUE class"),
+    ("uniform_guess_loss", 0.0, r"Equal logits of 0 do not make the loss 0"),
+    ("uniform_guess_loss", 1.0, r"1\.0 is log10\(10\)"),
+    ("uniform_guess_loss", 3.322, r"3\.32 is log2\(10\)"),
+    ("uniform_guess_loss", 0.693, r"uniform guess between 2 classes"),
+    ("uniform_guess_loss", -2.303, r"never negative"),
+    ("uniform_guess_loss", 23.026, r"That is a sum over the 10 classes"),
+    ("uniform_guess_loss", 2.30, r"uniform_guess_loss is 2\.3, but that is not the loss"),
+    ("uniform_guess_loss", None, r"uniform_guess_loss is None\. Replace None"),
+    ("uniform_guess_loss", "2.303", r"should be one number \(like 1\.234\), but it is '2\.303'"),
+    ("uniform_guess_loss", [2.303], r"should be one number"),
+
+    ("bce_with_logits", bce_with_logits_sigmoid_clipped,
+     r"'the broken function's example(.|\n)*capped at -log\(1e-12\) = 27\.63"),
+    ("bce_with_logits", bce_with_logits_sigmoid_then_log,
+     r"'the broken function's example(.|\n)*NumPy warned(.|\n)*sigmoid first, then np\.log"),
+    ("bce_with_logits", bce_with_logits_naive_softplus,
+     r"'logits of \+-1000(.|\n)*overflow(.|\n)*log-sum-exp of 0 and t"),
+    ("bce_with_logits", bce_with_logits_labels_swapped, r"The two labels are swapped"),
+    ("bce_with_logits", bce_with_logits_no_max, r"You dropped the max\(z, 0\) part"),
+    ("bce_with_logits", bce_with_logits_no_yz, r"You dropped the - y \* z part"),
+    ("bce_with_logits", bce_with_logits_no_minus, r"Your loss is negative"),
+    ("bce_with_logits", bce_with_logits_sum, r"summed over the samples instead of"),
+    ("bce_with_logits", bce_with_logits_divides_by_rows,
+     r"'three outputs per sample, shape \(5, 3\)(.|\n)*all y\.size = n_samples \* n_out"),
+    ("bce_with_logits", bce_with_logits_per_sample, ONE_NUMBER),
+    ("bce_with_logits", bce_with_logits_abs_in_place, IN_PLACE.format("logits")),
 ]

@@ -1,4 +1,5 @@
-"""Lesson 05 corpus: train_xor, predict, perceptron_train, train_digits_mlp.
+"""Lesson 05 corpus: train_xor, xor_step, predict, perceptron_train, train_digits_mlp,
+softmax_cross_entropy_grad.
 
 See ``corpus/__init__`` for the tables. The training functions follow the contracts of
 ``dlcourse/reference/training.py``; some right ones show a tqdm progress bar, which must not
@@ -193,6 +194,125 @@ def train_xor_flat_params(epochs=10000, lr=1.0, hidden=2, seed=1):
 def train_xor_returns_predictions(epochs=10000, lr=1.0, hidden=2, seed=1):
     (wh, bh), (wo, bo) = _xor(epochs, lr, hidden, seed)[0]
     return _naive_sigmoid(_naive_sigmoid(XOR_X @ wh + bh) @ wo + bo)
+
+
+# --------------------------------------------------------------------------------------------
+# xor_step(params, X, y, lr) -> ([(wh, bh), (wo, bo)], loss): the repaired step (find-the-bug)
+# --------------------------------------------------------------------------------------------
+
+def xor_step_handout_lines(params, X, y, lr):
+    """The handout's lines, gradients first, on copies of the parameters."""
+    (wh, bh), (wo, bo) = [(W.copy(), b.copy()) for W, b in params]
+    hidden_output = _naive_sigmoid(np.dot(X, wh) + bh)
+    output = _naive_sigmoid(np.dot(hidden_output, wo) + bo)
+    error = y - output
+    d_output = error * _sigmoid_derivative(output)
+    error_hidden = d_output.dot(wo.T)
+    d_hidden = error_hidden * _sigmoid_derivative(hidden_output)
+    wo += lr * hidden_output.T.dot(d_output)
+    bo += lr * np.sum(d_output, axis=0, keepdims=True)
+    wh += lr * X.T.dot(d_hidden)
+    bh += lr * np.sum(d_hidden, axis=0, keepdims=True)
+    return [(wh, bh), (wo, bo)], np.mean(error ** 2)
+
+
+def xor_step_layer_loop(params, X, y, lr):
+    """Gradient descent on half the summed squared error, written as a loop over the layers."""
+    activations, zs = [np.asarray(X, dtype=float)], []
+    for W, b in params:
+        zs.append(activations[-1] @ W + b)
+        activations.append(0.5 * (1 + np.tanh(0.5 * zs[-1])))
+    y_hat = activations[-1]
+    delta = (y_hat - y) * y_hat * (1 - y_hat)          # d(0.5 * sum (y_hat - y)^2) / dz_out
+    grads = []
+    for layer in range(len(params) - 1, -1, -1):
+        grads.append((activations[layer].T @ delta, delta.sum(axis=0, keepdims=True)))
+        if layer:
+            a = activations[layer]
+            delta = (delta @ params[layer][0].T) * a * (1 - a)
+    grads.reverse()
+    new = [(W - lr * dW, b - lr * db) for (W, b), (dW, db) in zip(params, grads)]
+    return new, float(((y - y_hat) ** 2).mean())
+
+
+def _step(params, X, y, lr, *, order="right", in_place=False, sign=1.0, derivative="output",
+          bias=True, loss="before", fixed_lr=None):
+    (wh, bh), (wo, bo) = params
+    if not in_place:
+        wh, bh, wo, bo = wh.copy(), bh.copy(), wo.copy(), bo.copy()
+    lr = lr if fixed_lr is None else fixed_lr
+    z_h = X @ wh + bh
+    h = _naive_sigmoid(z_h)
+    z_o = h @ wo + bo
+    out = _naive_sigmoid(z_o)
+    error = y - out
+    value = np.mean(error ** 2)
+    d_out = error * (out * (1 - out) if derivative == "output" else z_o * (1 - z_o))
+    if order == "right":
+        d_h = d_out @ wo.T * (h * (1 - h) if derivative == "output" else z_h * (1 - z_h))
+    wo += sign * lr * h.T @ d_out
+    if bias:
+        bo += sign * lr * d_out.sum(axis=0, keepdims=True)
+    if order != "right":
+        d_h = d_out @ wo.T * h * (1 - h)
+    wh += sign * lr * X.T @ d_h
+    if bias:
+        bh += sign * lr * d_h.sum(axis=0, keepdims=True)
+    if loss == "after":
+        value = np.mean((y - _naive_sigmoid(_naive_sigmoid(X @ wh + bh) @ wo + bo)) ** 2)
+    return [(wh, bh), (wo, bo)], value
+
+
+def xor_step_updated_wo(params, X, y, lr):
+    """The notebook's broken step: d_hidden is computed after wo has changed."""
+    return _step(params, X, y, lr, order="updated wo")
+
+
+def xor_step_in_place(params, X, y, lr):
+    """The handout's `wo += ...` on the caller's arrays: right values, params changed."""
+    return _step(params, X, y, lr, in_place=True)
+
+
+def xor_step_uphill(params, X, y, lr):
+    return _step(params, X, y, lr, sign=-1.0)
+
+
+def xor_step_derivative_of_z(params, X, y, lr):
+    return _step(params, X, y, lr, derivative="z")
+
+
+def xor_step_no_bias_update(params, X, y, lr):
+    return _step(params, X, y, lr, bias=False)
+
+
+def xor_step_ignores_lr(params, X, y, lr):
+    return _step(params, X, y, lr, fixed_lr=1.0)
+
+
+def xor_step_loss_after_update(params, X, y, lr):
+    return _step(params, X, y, lr, loss="after")
+
+
+def xor_step_hard_coded_xor(params, X, y, lr):
+    """Trains on the XOR table whatever X and y it is given."""
+    return _step(params, XOR_X.astype(float), XOR_Y.astype(float), lr)
+
+
+def xor_step_flat_params(params, X, y, lr):
+    (wh, bh), (wo, bo) = _step(params, X, y, lr)[0]
+    return [wh, bh, wo, bo], _step(params, X, y, lr)[1]
+
+
+def xor_step_bias_without_keepdims(params, X, y, lr):
+    """Sums the bias updates without keepdims: bh becomes (hidden,)."""
+    (wh, bh), (wo, bo) = params
+    h = _naive_sigmoid(X @ wh + bh)
+    out = _naive_sigmoid(h @ wo + bo)
+    d_out = (y - out) * out * (1 - out)
+    d_h = d_out @ wo.T * h * (1 - h)
+    return ([(wh + lr * X.T @ d_h, bh[0] + lr * d_h.sum(axis=0)),
+             (wo + lr * h.T @ d_out, bo + lr * d_out.sum(axis=0, keepdims=True))],
+            np.mean((y - out) ** 2))
 
 
 # --------------------------------------------------------------------------------------------
@@ -529,11 +649,113 @@ def train_digits_mlp_one_epoch(X_train, y_train, num_hiddens=64, num_epochs=1, l
     return _digits(X_train, y_train, num_hiddens, num_epochs, lr, batch_size, seed)
 
 
+
+# --------------------------------------------------------------------------------------------
+# softmax_cross_entropy_grad(logits, labels) -> (n, k)
+# --------------------------------------------------------------------------------------------
+
+def sce_grad_one_hot(logits, labels):
+    """softmax by log-sum-exp, one-hot labels from np.eye."""
+    z = np.asarray(logits, dtype=float)
+    labels = np.asarray(labels).reshape(-1)
+    log_p = z - z.max(axis=1, keepdims=True)
+    log_p = log_p - np.log(np.exp(log_p).sum(axis=1, keepdims=True))
+    return (np.exp(log_p) - np.eye(z.shape[1])[labels]) / len(z)
+
+
+def sce_grad_loop(logits, labels):
+    """One sample at a time."""
+    z = np.array(logits, dtype=np.float64)
+    labels = np.ravel(labels)
+    grad = np.empty_like(z)
+    for i, row in enumerate(z):
+        e = np.exp(row - np.max(row))
+        grad[i] = e / np.sum(e)
+        grad[i, labels[i]] -= 1
+    return grad / z.shape[0]
+
+
+def sce_grad_summed(logits, labels):
+    z = np.asarray(logits, dtype=float)
+    P = _softmax(z)
+    return P - np.eye(z.shape[1])[np.ravel(labels)]
+
+
+def sce_grad_y_size(logits, labels):
+    z = np.asarray(logits, dtype=float)
+    Y = np.eye(z.shape[1])[np.ravel(labels)]
+    return (_softmax(z) - Y) / Y.size
+
+
+def sce_grad_flipped(logits, labels):
+    z = np.asarray(logits, dtype=float)
+    Y = np.eye(z.shape[1])[np.ravel(labels)]
+    return (Y - _softmax(z)) / len(z)
+
+
+def sce_grad_no_softmax(logits, labels):
+    z = np.asarray(logits, dtype=float)
+    Y = np.eye(z.shape[1])[np.ravel(labels)]
+    return (z - Y) / len(z)
+
+
+def sce_grad_naive_softmax(logits, labels):
+    z = np.asarray(logits, dtype=float)
+    P = np.exp(z) / np.exp(z).sum(axis=1, keepdims=True)
+    return (P - np.eye(z.shape[1])[np.ravel(labels)]) / len(z)
+
+
+def sce_grad_column_softmax(logits, labels):
+    z = np.asarray(logits, dtype=float)
+    e = np.exp(z - z.max(axis=0))
+    P = e / e.sum(axis=0)
+    return (P - np.eye(z.shape[1])[np.ravel(labels)]) / len(z)
+
+
+def sce_grad_minus_one_everywhere(logits, labels):
+    z = np.asarray(logits, dtype=float)
+    return (_softmax(z) - 1.0) / len(z)
+
+
+def sce_grad_label_column_only(logits, labels):
+    z = np.asarray(logits, dtype=float)
+    labels = np.ravel(labels)
+    rows = np.arange(len(z))
+    grad = np.zeros_like(z)
+    grad[rows, labels] = (_softmax(z)[rows, labels] - 1.0) / len(z)
+    return grad
+
+
+def sce_grad_column_labels(logits, labels):
+    """np.eye(k)[labels] with labels of shape (n, 1) is (n, 1, k)."""
+    z = np.asarray(logits, dtype=float)
+    return (_softmax(z) - np.eye(z.shape[1])[np.asarray(labels)]) / len(z)
+
+
+def sce_grad_in_place(logits, labels):
+    """Right values, but the softmax is written into the caller's logits."""
+    z = np.asarray(logits)
+    z -= z.max(axis=1, keepdims=True)
+    np.exp(z, out=z)
+    z /= z.sum(axis=1, keepdims=True)
+    z[np.arange(len(z)), np.ravel(labels)] -= 1.0
+    return z / len(z)
+
+
+def sce_grad_returns_none(logits, labels):
+    _softmax(np.asarray(logits, dtype=float))
+
+
+def sce_grad_float32(logits, labels):
+    return sce_grad_loop(logits, labels).astype(np.float32)
+
 RIGHT = {
     "train_xor": [train_xor_handout_lines, train_xor_gradient_descent],
+    "xor_step": [xor_step_handout_lines, xor_step_layer_loop],
     "predict": [predict_dot, predict_layer_loop],
     "perceptron_train": [perceptron_train_step_at_zero_is_one, perceptron_train_with_progress],
     "train_digits_mlp": [train_digits_mlp_one_hot, train_digits_mlp_two_hidden_layers],
+    "softmax_cross_entropy_grad": [sce_grad_one_hot, sce_grad_loop],
 }
 
 WRONG = [
@@ -551,6 +773,16 @@ WRONG = [
     ("train_xor", train_xor_default_rng, r"np.random.default_rng"),
     ("train_xor", train_xor_flat_params, r"group them in 2 pairs"),
     ("train_xor", train_xor_returns_predictions, r"should return a pair \(params, losses\)"),
+    ("xor_step", xor_step_updated_wo, r"computed with the UPDATED wo"),
+    ("xor_step", xor_step_in_place, r"changed its input `params` in place"),
+    ("xor_step", xor_step_uphill, r"goes uphill"),
+    ("xor_step", xor_step_derivative_of_z, r"takes the sigmoid's OUTPUT"),
+    ("xor_step", xor_step_no_bias_update, r"biases did not change"),
+    ("xor_step", xor_step_ignores_lr, r"learning rate is ignored"),
+    ("xor_step", xor_step_loss_after_update, r"computed before the update"),
+    ("xor_step", xor_step_hard_coded_xor, r"shapes do not fit a matrix product"),
+    ("xor_step", xor_step_flat_params, r"group them in 2 pairs"),
+    ("xor_step", xor_step_bias_without_keepdims, r"b of layer 1 has shape \(2,\), but shape \(1, 2\) was expected"),
     ("predict", predict_no_biases, r"biases are missing"),
     ("predict", predict_no_output_bias, r"output layer's bias bo is missing"),
     ("predict", predict_no_output_sigmoid, r"output layer's sigmoid is missing"),
@@ -580,4 +812,16 @@ WRONG = [
     ("train_digits_mlp", train_digits_mlp_no_softmax, r"invalid value encountered in log(.|\n)*apply softmax"),
     ("train_digits_mlp", train_digits_mlp_summed_gradient, r"learned \(almost\) nothing(.|\n)*/ batch"),
     ("train_digits_mlp", train_digits_mlp_one_epoch, r"reaches \d+\.\d% accuracy"),
+    ("softmax_cross_entropy_grad", sce_grad_summed, r"did not divide by n"),
+    ("softmax_cross_entropy_grad", sce_grad_y_size, r"divided by n \* k"),
+    ("softmax_cross_entropy_grad", sce_grad_flipped, r"sign is flipped"),
+    ("softmax_cross_entropy_grad", sce_grad_no_softmax, r"logits themselves"),
+    ("softmax_cross_entropy_grad", sce_grad_naive_softmax, r"overflows|subtract each"),
+    ("softmax_cross_entropy_grad", sce_grad_column_softmax, r"normalises each COLUMN"),
+    ("softmax_cross_entropy_grad", sce_grad_minus_one_everywhere, r"subtracted 1 from every entry"),
+    ("softmax_cross_entropy_grad", sce_grad_label_column_only, r"every class j gets"),
+    ("softmax_cross_entropy_grad", sce_grad_column_labels, r"Flatten the labels"),
+    ("softmax_cross_entropy_grad", sce_grad_in_place, r"(changed|modif|mutat)"),
+    ("softmax_cross_entropy_grad", sce_grad_returns_none, r"None"),
+    ("softmax_cross_entropy_grad", sce_grad_float32, r"float32"),
 ]
