@@ -203,8 +203,9 @@ def _cpu_seconds(pid: int) -> float:
 
 
 class Pool:
-    """``jobs`` worker processes (forked: dlcourse already imported); a task that runs past its
-    time limit gets its worker killed and replaced.
+    """``jobs`` worker processes, forked from a clean fork server that has imported the checkers
+    (never from the caller, which may run threads: JAX's, in the test-suite); a task that runs
+    past its time limit gets its worker killed and replaced.
 
     The limit is CPU time, not wall-clock time: on a machine shared with other jobs (and under
     ``nice``) a worker may get a fifth of a core, and a wall-clock limit would then call slow but
@@ -212,7 +213,8 @@ class Pool:
     sleeps or waits."""
 
     def __init__(self, jobs: int) -> None:
-        self.ctx = multiprocessing.get_context("fork")
+        self.ctx = multiprocessing.get_context("forkserver")
+        self.ctx.set_forkserver_preload(["dlcourse.checks", "benchmarks.mutation"])
         self.jobs = jobs
         self.workers: list[tuple[Any, Any]] = [self._spawn() for _ in range(jobs)]
 

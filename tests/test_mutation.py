@@ -109,8 +109,14 @@ def test_a_weakened_checker_lets_mutants_survive(monkeypatch):
                                                if "different scales" not in c.name])
     assert len(weak.cases) == len(softmax.cases) - 1
     monkeypatch.setitem(EXERCISES, "softmax", weak)
-    results, _, _ = mutation.run(["softmax"], jobs=1, progress=False)
-    assert [r.mutant.operator for r in results if r.outcome == "survived"] == ["axis"]
+    # in this process, where the weakened checker is (the pool's workers come from a fork
+    # server that never saw the monkeypatch)
+    softmax_plan = mutation.plan("softmax")
+    survivors = [m.operator for obj, m in softmax_plan.mutants
+                 if mutation.run_one("softmax", softmax_plan.module, softmax_plan.objects, obj,
+                                     m.source, 0)[0] == "survived"
+                 and ("softmax", m.id) not in mutation.EQUIVALENT]
+    assert survivors == ["axis"]
 
 
 def test_a_checker_that_leaks_an_error_is_reported(monkeypatch):
