@@ -8,12 +8,25 @@ LAB_ARGS ?=
 # JupyterLab refuses to run as root unless told to (containers, CI machines).
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 export PATH := $(abspath $(BIN)):$(PATH)
+# the course's JupyterLab settings (no news pop-up), where JupyterLab reads default overrides
+LAB_SETTINGS := $(VENV)/share/jupyter/lab/settings/overrides.json
+# GPU=1 (make lab GPU=1, make test GPU=1): the CUDA builds of PyTorch, TensorFlow and JAX, at the
+# versions pyproject.toml pins; without it everything stays on the CPU builds.
+GPU ?=
+TORCH_CUDA ?= cu130
+TORCH_INDEX ?= https://download.pytorch.org/whl/$(TORCH_CUDA)
+GPU_STAMP := $(VENV)/.installed-gpu
+pin = $(shell sed -n 's/^ *"$(1)==\([^"]*\)",.*/\1/p' pyproject.toml)
+ENV_READY := $(STAMP) $(LAB_SETTINGS) $(if $(filter 1 yes true,$(GPU)),$(GPU_STAMP))
 
-.PHONY: lab instructor test lessons grade benchmark mutation clean-env help
+.PHONY: lab instructor test check lessons grade benchmark mutation clean-env help
 
 help:
 	@echo "make lab         open JupyterLab on lessons/ (creates $(VENV) on first use)"
+	@echo "make lab GPU=1   the same with the CUDA builds of PyTorch, TensorFlow and JAX [TORCH_CUDA=cu130]"
 	@echo "make test        run every test (creates $(VENV) on first use)"
+	@echo "make check NB=lessons/01-neuron [CHECK_ARGS=--json]"
+	@echo "                 check a notebook (or a folder) the way the grader will (python -m dlcourse check --help)"
 	@echo "make lessons     regenerate lessons/ from solutions/ with nbgrader"
 	@echo "make instructor  open JupyterLab at the course root, with nbgrader's formgrader"
 	@echo "make grade ASSIGNMENT=01-neuron [SUBMISSIONS=submitted] [GRADE_ARGS=...]"
@@ -29,14 +42,30 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[test]"
 	touch $(STAMP)
 
-lab: $(STAMP)
+$(LAB_SETTINGS): jupyterlab-settings/overrides.json $(STAMP)
+	$(BIN)/python -m dlcourse.lab_settings
+
+# tensorflow-cpu and tensorflow share their files: remove one, then reinstall the other's files
+$(GPU_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet "torch==$(call pin,torch)+$(TORCH_CUDA)" --index-url $(TORCH_INDEX)
+	$(BIN)/python -m pip uninstall --quiet -y tensorflow-cpu
+	$(BIN)/python -m pip install --quiet --force-reinstall --no-deps "tensorflow==$(call pin,tensorflow-cpu)"
+	$(BIN)/python -m pip install --quiet "tensorflow[and-cuda]==$(call pin,tensorflow-cpu)" "jax[cuda12]==$(call pin,jax)"
+	touch $(GPU_STAMP)
+
+lab: $(ENV_READY)
 	$(BIN)/jupyter lab --ServerApp.root_dir=lessons --port=$(PORT) $(ROOT_FLAG) $(LAB_ARGS)
 
-instructor: $(STAMP)
+instructor: $(ENV_READY)
 	$(BIN)/jupyter lab --port=$(PORT) $(ROOT_FLAG) $(LAB_ARGS)
 
-test: $(STAMP)
+test: $(ENV_READY)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# check a student's notebook (or every notebook of a folder) as the grader will; exit 1 if anything fails
+check: $(STAMP)
+	@test -n "$(NB)" || { echo "usage: make check NB=<notebook or folder> [CHECK_ARGS='--json --timeout 60']"; exit 2; }
+	$(BIN)/python -m dlcourse check $(NB) $(CHECK_ARGS)
 
 lessons: $(STAMP)
 	$(BIN)/python -m autograder.lessons

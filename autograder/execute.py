@@ -21,6 +21,10 @@ What the student's code meets (``autograder.isolation`` says what a kernel sees,
 - at most ``output_limit`` bytes of output kept per cell, error outputs included;
 - at the end every process of its uid is killed and its folders are removed.
 
+The executed notebook keeps no widget view (a student's tqdm bar, a slider): each becomes static
+text or goes (``dlcourse.static_outputs``), so no autograded notebook or feedback page points at
+a kernel that is gone.
+
 A kernel that dies (``os._exit``, a segfault, the watchdog) leaves the outputs of the cells that
 ran; the cell that was running and every later code cell get an error output saying why, so
 nbgrader scores those cells zero and the rest as usual.
@@ -54,6 +58,7 @@ from traitlets import Instance, Integer
 
 from dlcourse.frameworks import quiet_environment
 from dlcourse.progress import ENV_PROGRESS
+from dlcourse.static_outputs import make_static
 
 from . import isolation
 from .cgroups import MemoryCgroup
@@ -472,6 +477,7 @@ def execute_notebook(nb_json: str, files: dict[str, bytes], limits: Limits,
             sandbox.stage(files)
             result = _run(nb, sandbox, start)
             nb = result.pop("executed")
+            make_static(nb)  # no widget views left pointing at a kernel that is gone
             result.update(verification={}, flags=[], verify_seconds=0.0)
             if verify and verify["plan"]["tests"] and result["status"] not in (INTERRUPTED, ERROR):
                 sandbox.clean_processes()  # nothing of the kernel's may meet the runner

@@ -19,6 +19,11 @@ generate_feedback`` runs) with one more preprocessor, :class:`HideHiddenTests`, 
 Scores, comments, answer cells (and their tracebacks: that code is the student's own) and every
 other cell are left as they are.
 
+The pages read right offline: nbgrader's ``HTMLExporter`` is replaced by
+:class:`autograder.offline_html.OfflineHTMLExporter`, which writes the Markdown's math as MathML
+(no MathJax from a CDN) and gives Markdown tables borders and padding (nbgrader's template keeps
+no table style, so a ``| $y$ | $\\hat y$ |`` header ran together).
+
     from autograder import feedback
     feedback.generate("course", "01-neuron")   # {"ada": Path(".../feedback/ada/01-neuron"), ...}
 """
@@ -42,6 +47,7 @@ from traitlets import List
 from traitlets.config import Config
 
 from .course import load_config
+from .offline_html import OfflineHTMLExporter
 
 __all__ = ["HideHiddenTests", "error_summary", "generate", "is_test_cell"]
 
@@ -165,6 +171,7 @@ def generate(course_dir: str | Path, assignment: str, students: Iterable[str] | 
     """
     config = load_config(Path(course_dir), db_url)
     config.GenerateFeedback.preprocessors = feedback_preprocessors(config)
+    config.GenerateFeedback.exporter_class = OfflineHTMLExporter
     if students is None:
         students = students_of(CourseDirectory(config=config), assignment)
     return {student: _generate_one(config, assignment, student) for student in students}

@@ -4,11 +4,15 @@
 
 - ``grades.csv``: nbgrader's own export (its ``CsvExportPlugin``, what ``nbgrader export`` runs),
   for this assignment only;
-- ``report.md`` and ``report.html``: the score distribution of each notebook (a histogram), the
-  pass rate of each exercise (graded test cell: the fraction of submissions with full marks, a
-  bar chart), the checker messages the class met most often, the submissions the grader's
-  verification flagged, the near-identical answers, the students whose grading failed and why,
-  and the slowest submissions;
+- ``points.csv``: per student and notebook, the auto-graded points apart from the free-text
+  points (written answers that the instructor marks by hand) and those still to mark;
+- ``report.md`` and ``report.html``: the score distribution of each notebook (a histogram of the
+  auto-graded points while free-text answers are still to mark, of the whole score once every
+  one is marked), the pass rate of each exercise (graded test cell: the fraction of submissions
+  with full marks, a bar chart), the kernel deaths and time-outs (once per submission and
+  notebook, with the exercises they stopped), the checker messages the class met most often, the
+  submissions the grader's verification flagged, the near-identical answers, the students whose
+  grading failed and why, and the slowest submissions;
 - the charts as PNG files (``scores-<notebook>.png``, ``pass-rates.png``). ``report.md`` links
   them; ``report.html`` embeds the same images as base64 ``data:`` URIs, so it is one
   self-contained file that can be mailed or uploaded on its own.
@@ -19,7 +23,9 @@ Where the numbers come from:
 - checker messages: the error outputs of the test cells in the autograded notebooks, as
   what was wrong and the first sentence of the hint (``relu changed its input `z` in place.
   Hint: Leave the inputs unchanged: ...``), see :func:`message_of`; each student counts once per
-  message and exercise;
+  message and exercise. The errors the grader itself writes when it stops a kernel (``KernelDied``,
+  ``MemoryLimit``, ``NotebookTimeout``, ``CellTimeoutError``: ``autograder.execute``) are no
+  checker's message: they are counted under failures (:func:`run_failures`);
 - failures, timings, flags and the verification's cost: the grading engine's
   ``<course>/.autograder/<assignment>/state.json``. Without it the report says so and leaves
   those sections out;
@@ -35,6 +41,7 @@ from __future__ import annotations
 
 import argparse
 import base64
+import csv
 import glob
 import html
 import io
@@ -61,16 +68,20 @@ from .state import state_path
 
 __all__ = [
     "ExerciseRate", "FlaggedSubmission", "GradingFailure", "MessageCount", "NotebookScores",
-    "ReportData", "Timing", "VerificationCost", "checker_messages", "collect", "export_grades",
-    "flagged", "grading_failures", "pass_rates", "plot_pass_rates", "plot_scores", "read_state",
-    "render_html", "render_markdown", "score_distribution", "slowest", "verification_cost",
-    "write_report",
+    "ReportData", "RunFailure", "Timing", "VerificationCost", "checker_messages", "collect",
+    "export_grades", "flagged", "grading_failures", "pass_rates", "plot_pass_rates", "plot_scores",
+    "read_state", "render_html", "render_markdown", "run_failures", "score_distribution",
+    "slowest", "verification_cost", "write_points", "write_report",
 ]
 
 #: rows in the "most frequent messages", "near-identical answers" and "slowest submissions" tables
 TOP = 10
 #: notebook statuses that never ran, so had nothing to verify
 NOT_RUN = ("missing", "corrupt", "misnamed")
+#: the error names ``autograder.execute`` gives the cells of a kernel it stopped, and the failure
+#: each one is counted under (nbclient's own CellTimeoutError too: a cell ran past its limit)
+RUN_FAILURES = {"KernelDied": "kernel died", "MemoryLimit": "memory limit",
+                "NotebookTimeout": "time-out", "CellTimeoutError": "time-out"}
 
 
 # --------------------------------------------------------------------------------------------
@@ -79,11 +90,32 @@ NOT_RUN = ("missing", "corrupt", "misnamed")
 
 @dataclass(frozen=True)
 class NotebookScores:
-    """Every graded submission's score on one notebook."""
+    """Every graded submission's score on one notebook, the auto-graded points apart.
+
+    ``auto_*``: the autograded test cells; ``hand_max``: the points of the cells the instructor
+    marks by hand (written answers, free-response code, tasks); ``to_mark``: per student, the
+    points of those cells not marked yet (nbgrader scores an answer left as released 0 itself).
+    """
 
     notebook: str
     max_score: float
-    scores: dict[str, float]  # student -> score
+    scores: dict[str, float]  # student -> score so far (unmarked cells count 0)
+    auto_max: float | None = None  # None: every point is auto-graded
+    auto_scores: dict[str, float] = field(default_factory=dict)
+    hand_max: float = 0.0
+    hand_scores: dict[str, float] = field(default_factory=dict)  # marked so far
+    to_mark: dict[str, float] = field(default_factory=dict)  # student -> points still to mark
+
+    @property
+    def marking_done(self) -> bool:
+        return not any(self.to_mark.values())
+
+    @property
+    def plotted(self) -> tuple[dict[str, float], float]:
+        """What the histogram shows: the auto-graded points while some are still to mark."""
+        if self.hand_max and not self.marking_done and self.auto_max is not None:
+            return self.auto_scores, self.auto_max
+        return self.scores, self.max_score
 
 
 @dataclass(frozen=True)
@@ -113,6 +145,18 @@ class MessageCount:
     @property
     def count(self) -> int:
         return len(self.students)
+
+
+@dataclass(frozen=True)
+class RunFailure:
+    """A kernel the grader stopped (it died, or ran out of time or memory), in one submission's
+    notebook: once, with the exercises (graded test cells) it left failed."""
+
+    student: str
+    notebook: str
+    failure: str                # a value of RUN_FAILURES
+    reason: str                 # the grader's words, from the first stopped cell
+    exercises: tuple[str, ...]  # grade ids
 
 
 @dataclass(frozen=True)
@@ -172,6 +216,7 @@ class ReportData:
     similar: list[SimilarPair] = field(default_factory=list)  # every pair, by exercise
     timings: list[Timing] = field(default_factory=list)  # every student, slowest first
     unreadable: list[str] = field(default_factory=list)  # autograded notebooks we could not read
+    run_failures: list[RunFailure] = field(default_factory=list)  # by student and notebook
 
 
 # --------------------------------------------------------------------------------------------
@@ -186,10 +231,30 @@ def _assignment(gb: Gradebook, assignment: str):
 
 
 def score_distribution(gb: Gradebook, assignment: str) -> list[NotebookScores]:
-    """Each notebook's scores, one per graded submission (before any late penalty)."""
-    return [NotebookScores(nb.name, float(nb.max_score),
-                           {sub.student.id: float(sub.score) for sub in nb.submissions})
-            for nb in _assignment(gb, assignment).notebooks]
+    """Each notebook's scores, one per graded submission (before any late penalty), with the
+    auto-graded points (test cells) apart from those marked by hand."""
+    found = []
+    for nb in _assignment(gb, assignment).notebooks:
+        auto_ids = {cell.id for cell in _test_cells(nb)}
+        auto_max = sum(float(c.max_score) for c in nb.grade_cells if c.id in auto_ids)
+        hand_max = sum(float(c.max_score) for c in nb.grade_cells if c.id not in auto_ids)
+        hand_max += sum(float(c.max_score) for c in nb.task_cells)
+        scores, auto, hand, to_mark = {}, {}, {}, {}
+        for sub in nb.submissions:
+            student = sub.student.id
+            scores[student] = float(sub.score)
+            auto[student] = hand[student] = to_mark[student] = 0.0
+            for grade in sub.grades:
+                if grade.cell_id in auto_ids:
+                    auto[student] += float(grade.score or 0.0)
+                elif grade.needs_manual_grade and grade.manual_score is None:
+                    to_mark[student] += float(grade.max_score)
+                else:
+                    hand[student] += float(grade.score or 0.0)
+        found.append(NotebookScores(nb.name, float(nb.max_score), scores,
+                                    auto_max if hand_max else None, auto, hand_max, hand,
+                                    to_mark))
+    return found
 
 
 def _test_cells(notebook) -> list:
@@ -256,13 +321,13 @@ def autograded_notebooks(coursedir: CourseDirectory, assignment: str) -> list[tu
     return found
 
 
-def checker_messages(coursedir: CourseDirectory, assignment: str
-                     ) -> tuple[list[MessageCount], list[str]]:
-    """Every test-cell error message of the autograded notebooks, most frequent first.
-
-    Returns the counts and the autograded notebooks that could not be read.
-    """
+def _scan(coursedir: CourseDirectory, assignment: str
+          ) -> tuple[list[MessageCount], list[RunFailure], list[str]]:
+    """The test cells' error outputs of every autograded notebook: the checkers' messages (most
+    frequent first), the kernels the grader stopped (by student and notebook), and the notebooks
+    that could not be read."""
     seen: dict[tuple[str, str, str], set[str]] = defaultdict(set)
+    stopped: dict[tuple[str, str, str], tuple[str, list[str]]] = {}
     unreadable = []
     for student, path in autograded_notebooks(coursedir, assignment):
         try:
@@ -273,14 +338,41 @@ def checker_messages(coursedir: CourseDirectory, assignment: str
         for cell in nb.cells:
             if not is_test_cell(cell):
                 continue
+            grade_id = cell.metadata.nbgrader["grade_id"]
             for output in cell.get("outputs", []):
-                if output.get("output_type") == "error":
-                    key = (path.stem, cell.metadata.nbgrader["grade_id"], message_of(output))
-                    seen[key].add(student)
+                if output.get("output_type") != "error":
+                    continue
+                failure = RUN_FAILURES.get(output.get("ename"))
+                if failure is None:
+                    seen[(path.stem, grade_id, message_of(output))].add(student)
+                    continue
+                reason = str(output.get("evalue", "")).removeprefix("not run: ")
+                _, exercises = stopped.setdefault((student, path.stem, failure), (reason, []))
+                if grade_id not in exercises:
+                    exercises.append(grade_id)
     counts = [MessageCount(nb, grade_id, message, tuple(sorted(students)))
               for (nb, grade_id, message), students in seen.items()]
     counts.sort(key=lambda m: (-m.count, m.notebook, m.grade_id, m.message))
+    failures = [RunFailure(student, nb, failure, reason, tuple(exercises))
+                for (student, nb, failure), (reason, exercises) in sorted(stopped.items())]
+    return counts, failures, unreadable
+
+
+def checker_messages(coursedir: CourseDirectory, assignment: str
+                     ) -> tuple[list[MessageCount], list[str]]:
+    """Every checker's message in the test cells of the autograded notebooks, most frequent
+    first (a kernel the grader stopped is no checker's message: see :func:`run_failures`).
+
+    Returns the counts and the autograded notebooks that could not be read.
+    """
+    counts, _, unreadable = _scan(coursedir, assignment)
     return counts, unreadable
+
+
+def run_failures(coursedir: CourseDirectory, assignment: str) -> list[RunFailure]:
+    """The kernels the grader stopped (died, out of time, out of memory), once per student and
+    notebook, each with the exercises whose test cells it left failed."""
+    return _scan(coursedir, assignment)[1]
 
 
 def read_state(course_dir: str | Path, assignment: str) -> dict | None:
@@ -357,7 +449,7 @@ def collect(course_dir: str | Path, assignment: str, db_url: str | None = None) 
     with Gradebook(coursedir.db_url, coursedir.course_id) as gb:
         notebooks = score_distribution(gb, assignment)
         exercises = pass_rates(gb, assignment)
-    messages, unreadable = checker_messages(coursedir, assignment)
+    messages, stopped, unreadable = _scan(coursedir, assignment)
     state = read_state(coursedir.root, assignment)
     return ReportData(
         assignment=assignment, notebooks=notebooks, exercises=exercises, messages=messages,
@@ -367,7 +459,7 @@ def collect(course_dir: str | Path, assignment: str, db_url: str | None = None) 
         flags_recorded=_flags_recorded(state) if state else False,
         verification=verification_cost(state) if state else None,
         similar=similar_answers(coursedir.root, assignment),
-        timings=slowest(state) if state else [], unreadable=unreadable)
+        timings=slowest(state) if state else [], unreadable=unreadable, run_failures=stopped)
 
 
 def export_grades(course_dir: str | Path, assignment: str, dest: str | Path,
@@ -407,21 +499,37 @@ def plot_scores(scores: NotebookScores) -> bytes:
     from matplotlib.figure import Figure
     from matplotlib.ticker import MaxNLocator
 
-    fig = Figure(figsize=(6, 3.2))
+    fig = Figure(figsize=(6, 3.4))
     ax = fig.add_subplot()
-    values = list(scores.scores.values())
+    plotted, max_score = scores.plotted
+    values = list(plotted.values())
     if values:
-        ax.hist(values, bins=_score_bins(scores.max_score), color="#4c72b0", edgecolor="white")
+        ax.hist(values, bins=_score_bins(max_score), color="#4c72b0", edgecolor="white")
     else:
         ax.text(0.5, 0.5, "no graded submissions", ha="center", va="center",
                 transform=ax.transAxes)
-    ax.set_xlim(-0.5 if scores.max_score <= 20 else 0, scores.max_score + 0.5)
+    ax.set_xlim(-0.5 if max_score <= 20 else 0, max_score + 0.5)
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.set_xlabel(f"score (out of {scores.max_score:g})")
+    ax.set_xlabel(_score_axis(scores))
     ax.set_ylabel("students")
-    ax.set_title(f"{scores.notebook}: scores of {len(values)} submissions")
+    what = "auto-graded points" if plotted is scores.auto_scores else "scores"
+    ax.set_title(f"{scores.notebook}: {what} of {len(values)} submissions")
     fig.tight_layout()
     return _png(fig)
+
+
+def _score_axis(scores: NotebookScores) -> str:
+    """The histogram's x label: what is counted, and the free-text points left out or in."""
+    plotted, max_score = scores.plotted
+    if plotted is scores.auto_scores:
+        pending = sum(1 for points in scores.to_mark.values() if points)
+        return (f"auto-graded points (out of {max_score:g})\n{scores.hand_max:g} free-text "
+                f"points not shown: {pending} submission{'s' if pending != 1 else ''} "
+                "still to mark")
+    if scores.hand_max:
+        return (f"score (out of {max_score:g}: {max_score - scores.hand_max:g} auto-graded, "
+                f"{scores.hand_max:g} marked by hand)")
+    return f"score (out of {max_score:g})"
 
 
 def _exercise_label(item: ExerciseRate | MessageCount, several_notebooks: bool) -> str:
@@ -462,13 +570,26 @@ def _number(value: float | None, digits: int = 1) -> str:
     return "—" if value is None else f"{value:.{digits}f}"
 
 
+SCORES_HEADER = ["notebook", "submissions", "auto-graded points", "mean", "median", "lowest",
+                 "highest", "free-text points", "still to mark"]
+SCORES_NOTE = ("Auto-graded points: the test cells. Free-text points: written answers the "
+               "instructor marks by hand (nbgrader's formgrader; an answer left as released "
+               "scores 0 by itself). The statistics count the auto-graded points; so does the "
+               "histogram until every free-text answer is marked, then it shows whole scores.")
+
+
 def _summary(scores: NotebookScores) -> list[str]:
-    values = list(scores.scores.values())
-    if not values:
-        return [scores.notebook, "0", f"{scores.max_score:g}", "—", "—", "—", "—"]
-    return [scores.notebook, str(len(values)), f"{scores.max_score:g}",
-            f"{statistics.mean(values):.2f}", f"{statistics.median(values):g}",
-            f"{min(values):g}", f"{max(values):g}"]
+    """One row of the scores table: the auto-graded points, then the free-text points."""
+    plotted = scores.auto_scores if scores.auto_max is not None else scores.scores
+    values = list(plotted.values())
+    auto_max = scores.auto_max if scores.auto_max is not None else scores.max_score
+    pending = [points for points in scores.to_mark.values() if points]
+    to_mark = (f"{len(pending)} submission{'s' if len(pending) != 1 else ''} "
+               f"({sum(pending):g} points)" if pending else "—")
+    stats = ([f"{statistics.mean(values):.2f}", f"{statistics.median(values):g}",
+              f"{min(values):g}", f"{max(values):g}"] if values else ["—"] * 4)
+    return [scores.notebook, str(len(values)), f"{auto_max:g}", *stats,
+            f"{scores.hand_max:g}", to_mark]
 
 
 class _Table(NamedTuple):
@@ -533,18 +654,24 @@ def _tables(data: ReportData, top: int) -> list[_Table]:
     """The report's sections, shared by both renderers."""
     several = len({r.notebook for r in data.exercises}) > 1
     tables = [
-        _Table("Scores", ["notebook", "submissions", "max", "mean", "median", "lowest", "highest"],
-               [_summary(s) for s in data.notebooks]),
+        _Table("Scores", SCORES_HEADER, [_summary(s) for s in data.notebooks],
+               SCORES_NOTE if any(s.hand_max for s in data.notebooks) else ""),
         _Table("Pass rate per exercise", ["exercise", "points", "full marks", "pass rate"],
                [[_exercise_label(r, several), f"{r.max_score:g}", f"{len(r.passed)}/{r.graded}",
                  _percent(r.rate)] for r in data.exercises],
                "A submission passes an exercise when its test cell got full marks."),
+        _Table("Kernel deaths and time-outs",
+               ["student", "notebook", "failure", "exercises stopped", "reason"],
+               [[f.student, f.notebook, f.failure, ", ".join(f.exercises), f.reason]
+                for f in data.run_failures],
+               _run_failures_note(data.run_failures)),
         _Table(f"Most frequent checker messages (top {top})",
                ["exercise", "message", "students"],
                [[_exercise_label(m, several), m.message, str(m.count)]
                 for m in data.messages[:top]],
                "What the checkers found wrong in the test cells (the problem and the first "
-               "sentence of its hint), one count per student."
+               "sentence of its hint), one count per student; kernel deaths and time-outs are "
+               "counted above, not here."
                + ("" if data.messages else " No test cell failed.")),
     ]
     if data.state_found:
@@ -565,6 +692,19 @@ def _tables(data: ReportData, top: int) -> list[_Table]:
             [[t.student, _number(t.seconds), t.status, _number(t.peak_memory_mb, 0)]
              for t in data.timings[:top]]))
     return tables
+
+
+def _run_failures_note(failures: list[RunFailure]) -> str:
+    """How many submissions each kind of failure stopped, once each (not once per exercise)."""
+    if not failures:
+        return "No kernel died or ran out of time or memory."
+    counts: dict[str, set[tuple[str, str]]] = defaultdict(set)
+    for f in failures:
+        counts[f.failure].add((f.student, f.notebook))
+    parts = [f"{kind}: {len(runs)} submission{'s' if len(runs) != 1 else ''}"
+             for kind, runs in sorted(counts.items())]
+    return ("The grader stopped these kernels; the exercises after the stop could not pass and "
+            "are not counted among the checker messages. " + "; ".join(parts) + ".")
 
 
 def _verification_note(cost: VerificationCost) -> str:
@@ -597,7 +737,8 @@ def render_markdown(data: ReportData, images: dict[str, str], top: int = TOP) ->
     """The report as Markdown; ``images`` maps ``"pass-rates"`` and ``"scores-<notebook>"`` to
     the PNG files' paths relative to the Markdown file."""
     lines = [f"# Grading report: {data.assignment}", "",
-             "Grades exported with nbgrader: [grades.csv](grades.csv).", ""]
+             "Grades exported with nbgrader: [grades.csv](grades.csv); auto-graded and "
+             "free-text points apart: [points.csv](points.csv).", ""]
     lines += [f"> {note}" for note in _notes(data)] + ([""] if _notes(data) else [])
     for title, header, rows, note, intro in _tables(data, top):
         lines += [f"## {title}", ""]
@@ -642,7 +783,8 @@ def render_html(data: ReportData, images: dict[str, bytes], top: int = TOP) -> s
              f"<title>Grading report: {e(data.assignment)}</title>",
              f"<style>{_CSS}</style></head><body>",
              f"<h1>Grading report: {e(data.assignment)}</h1>",
-             '<p>Grades exported with nbgrader: <a href="grades.csv">grades.csv</a>.</p>']
+             '<p>Grades exported with nbgrader: <a href="grades.csv">grades.csv</a>; '
+             'auto-graded and free-text points apart: <a href="points.csv">points.csv</a>.</p>']
     parts += [f'<p class="note">{e(note)}</p>' for note in _notes(data)]
     for title, header, rows, note, intro in _tables(data, top):
         parts.append(f"<h2>{e(title)}</h2>")
@@ -676,9 +818,31 @@ def _file_name(name: str) -> str:
     return re.sub(r"[^A-Za-z0-9_.-]+", "-", name)
 
 
+POINTS_HEADER = ["student", "notebook", "auto_graded", "auto_graded_max", "free_text_marked",
+                 "free_text_to_mark", "free_text_max", "score_so_far", "max_score"]
+
+
+def write_points(data: ReportData, dest: str | Path) -> Path:
+    """``points.csv``: per student and notebook, the auto-graded points apart from the free-text
+    points marked so far and those still to mark."""
+    with open(dest, "w", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(POINTS_HEADER)
+        for s in data.notebooks:
+            auto_max = s.auto_max if s.auto_max is not None else s.max_score
+            for student in sorted(s.scores):
+                auto = s.auto_scores.get(student, s.scores[student])
+                writer.writerow([student, s.notebook, f"{auto:g}", f"{auto_max:g}",
+                                 f"{s.hand_scores.get(student, 0.0):g}",
+                                 f"{s.to_mark.get(student, 0.0):g}", f"{s.hand_max:g}",
+                                 f"{s.scores[student]:g}", f"{s.max_score:g}"])
+    return Path(dest)
+
+
 def write_report(course_dir: str | Path, assignment: str, out_dir: str | Path,
                  db_url: str | None = None, top: int = TOP) -> Path:
-    """Write ``grades.csv``, the charts, ``report.md`` and ``report.html`` into ``out_dir``.
+    """Write ``grades.csv``, ``points.csv``, the charts, ``report.md`` and ``report.html`` into
+    ``out_dir``.
 
     Returns the path of ``report.html``. ``db_url`` is the gradebook (default: the course's
     ``nbgrader_config.py``, else ``sqlite:///<course_dir>/gradebook.db``); ``top`` is the number
@@ -688,6 +852,7 @@ def write_report(course_dir: str | Path, assignment: str, out_dir: str | Path,
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     export_grades(course_dir, assignment, out_dir / "grades.csv", db_url)
+    write_points(data, out_dir / "points.csv")
 
     pngs = {f"scores-{s.notebook}": plot_scores(s) for s in data.notebooks}
     if data.exercises:

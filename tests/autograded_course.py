@@ -10,7 +10,8 @@ exercise            points  ada    blank   bugsy  squeezy
 test_weighted_sum   2       pass   fail    pass   fail (hidden case only)
 test_relu           1       pass   fail    fail   fail
 test_sigmoid        2       pass   fail    fail   pass
-score (of 5)                5      0       2      2
+explain_relu        2      (free text, not marked: the instructor marks it by hand)
+score (of 7)                5      0       2      2
 ==================  ======  =====  ======  =====  =======
 
 - ``ada`` submits the right answers, ``blank`` the released notebook untouched (each answer cell
@@ -18,6 +19,10 @@ score (of 5)                5      0       2      2
 - ``bugsy``: a relu that changes its input in place, a sigmoid that overflows for large ``-z``;
 - ``squeezy``: the same relu, and a weighted sum that squeezes a ``(1, d)`` batch to a number,
   which only the hidden case "a single sample as a (1, d) batch" catches.
+
+The notebook opens with a Markdown cell of math and a table with math in its header (``MATH``),
+what the feedback pages must render without network access; ``explain_relu`` is a written
+answer (a graded Markdown cell) that nobody has marked yet: 2 of the 7 points are still to mark.
 
 Everything is nbgrader's own: its ``GenerateAssignment`` and ``Autograde`` converters (what
 ``nbgrader generate_assignment`` and ``nbgrader autograde`` run) and its gradebook.
@@ -41,7 +46,14 @@ NOTEBOOK = "tiny"
 STUDENTS = ["ada", "blank", "bugsy", "squeezy"]
 #: grade_id -> points, in notebook order
 POINTS = {"test_weighted_sum": 2.0, "test_relu": 1.0, "test_sigmoid": 2.0}
-MAX_SCORE = sum(POINTS.values())
+#: grade_id -> points of the written answers, marked by hand (nobody has marked them yet)
+FREE_TEXT = {"explain_relu": 2.0}
+MAX_SCORE = sum(POINTS.values()) + sum(FREE_TEXT.values())
+#: the notebook's first Markdown cell: display math, inline math, and a table with math headers
+MATH = ("For $n$ targets $y_i$ and predictions $\\hat y_i$:\n\n"
+        "$$\\text{MSE} = \\frac{1}{n}\\sum_{i=1}^{n} (\\hat y_i - y_i)^2 .$$\n\n"
+        "| sample | $y$ | $\\hat y$ |\n|---|---|---|\n"
+        "| 0 XOR 0 | 0 | 0.01 |\n| 0 XOR 1 | 1 | 0.98 |\n")
 
 SOLUTIONS = {
     "weighted_sum": (
@@ -91,7 +103,7 @@ def _meta(grade_id: str, *, solution: bool = False, grade: bool = False, points:
 
 def source_notebook() -> nbformat.NotebookNode:
     """The instructor's notebook: solutions between markers, hidden tests in every test cell."""
-    cells = [new_markdown_cell("# A tiny assignment"),
+    cells = [new_markdown_cell("# A tiny assignment"), new_markdown_cell(MATH),
              new_code_cell("import numpy as np", metadata=_meta("imports"))]
     for name, body in SOLUTIONS.items():
         header, rest = body.split("\n", 1)
@@ -104,6 +116,11 @@ def source_notebook() -> nbformat.NotebookNode:
             f"check_{name}({name}, hidden=True)\n"
             "### END HIDDEN TESTS",
             metadata=_meta(f"test_{name}", grade=True, points=POINTS[f"test_{name}"])))
+    cells.append(new_markdown_cell("Why does relu's gradient vanish for negative inputs?\n"
+                                   "Answer in a sentence or two."))
+    cells.append(new_markdown_cell("### BEGIN SOLUTION\nIts slope there is 0.\n### END SOLUTION",
+                                   metadata=_meta("explain_relu", solution=True, grade=True,
+                                                  points=FREE_TEXT["explain_relu"])))
     nb = new_notebook(cells=cells)
     nb.metadata.kernelspec = {"name": "python3", "display_name": "Python 3", "language": "python"}
     nb.metadata.language_info = {"name": "python"}
@@ -146,7 +163,7 @@ def build(course: Path) -> Path:
 
     released = nbformat.read(course / "release" / ASSIGNMENT / f"{NOTEBOOK}.ipynb", as_version=4)
     answers = {
-        "ada": SOLUTIONS,
+        "ada": {**SOLUTIONS, "explain_relu": "Its derivative is 0 for z < 0."},
         "blank": {},
         "bugsy": {**SOLUTIONS, **BUGS["bugsy"]},
         "squeezy": {**SOLUTIONS, **BUGS["squeezy"]},

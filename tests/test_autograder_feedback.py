@@ -8,23 +8,29 @@ every student, then each test reads the HTML. What must hold:
 - neither the hidden-test code (``hidden=True``, the markers) nor a traceback (which quotes the
   failing source lines and the checker's code) reaches the page;
 - one student's broken or missing submission is reported and the others still get feedback;
-- :class:`HideHiddenTests` changes test cells only: answer cells keep their tracebacks.
+- :class:`HideHiddenTests` changes test cells only: answer cells keep their tracebacks;
+- the page reads right offline: the Markdown's math is MathML (no ``$...$`` left for MathJax,
+  no script, no URL to a CDN), a table with math in its header is a styled table, and every
+  math expression of the lessons converts.
 """
 from __future__ import annotations
 
 import html
 import re
 import shutil
+from pathlib import Path
 
 import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook, new_output
 from nbgrader.api import Gradebook
 
-from autograder import feedback
+from autograder import feedback, offline_html
 
 from .autograded_course import (ASSIGNMENT, MAX_SCORE, NOTEBOOK, POINTS, SCORES, STUDENTS,
                                 autograded_course)
+
+ROOT = Path(__file__).resolve().parent.parent
 
 #: what a traceback looks like in the page, and the code it would quote
 TRACEBACK_SIGNS = ["Traceback (most recent call last)", "Cell In[", "checks/core.py",
@@ -201,3 +207,68 @@ def test_hide_hidden_tests_runs_right_after_get_grades():
     from traitlets.config import Config
     assert feedback.feedback_preprocessors(Config()) == [
         GetGrades, feedback.HideHiddenTests, CSSHTMLHeaderPreprocessor]
+
+
+# -- offline: math as MathML, tables styled, nothing from a CDN ----------------------------------
+
+@pytest.mark.parametrize("student", STUDENTS)
+def test_feedback_needs_no_network(generated, student):
+    raw = page(generated, student)
+    assert "<script" not in raw  # no MathJax, no widget manager, no require.js
+    assert re.findall(r"(?:src|href)\s*=\s*[\"']?(?:https?:)?//", raw) == []
+    assert re.findall(r"@import", raw) == []
+    assert "cdnjs" not in raw and "MathJax.Hub" not in raw
+
+
+def test_feedback_math_is_mathml(generated):
+    raw = page(generated, "ada")
+    body = raw[raw.index("<body"):]
+    # MATH has one display formula and inline $n$, $y_i$, $\\hat y_i$, $y$, $\\hat y$
+    assert len(re.findall(r'<math [^>]*display="block"', body)) == 1
+    assert len(re.findall(r'<math [^>]*display="inline"', body)) == 5
+    assert '<mtext>MSE</mtext>' in body and "<mfrac>" in body and "<munderover>" in body
+    text = text_of(raw)
+    for latex in ("$$", "\\text{MSE}", "\\frac", "$y$", "\\hat"):
+        assert latex not in text, f"{latex!r} left as LaTeX"
+    # the styles that draw display math and the table's borders come with the page
+    assert 'math[display="block"]' in raw and ".rendered_html th" in raw
+
+
+def test_feedback_table_with_math_headers_is_a_table(generated):
+    body = page(generated, "bugsy")
+    table = body[body.index("<table"):body.index("</table>")]
+    headers = re.findall(r"<th>(.*?)</th>", table, re.S)
+    assert len(headers) == 3 and headers[0] == "sample"
+    assert all(h.startswith("<math") for h in headers[1:])  # $y$ and $\\hat y$, one cell each
+    assert "<mi>y</mi>" in headers[1] and "<mover" in headers[2]
+    rows = re.findall(r"<tr>(.*?)</tr>", table, re.S)
+    assert [re.findall(r"<td>(.*?)</td>", r) for r in rows[1:]] == [
+        ["0 XOR 0", "0", "0.01"], ["0 XOR 1", "1", "0.98"]]
+    assert "| sample |" not in text_of(body)  # no Markdown table left as text
+
+
+def test_latex_the_converter_cannot_read_stays_readable():
+    assert offline_html.latex_to_html("x^{") == '<code class="latex">x^{</code>'
+    assert offline_html.latex_to_html("a < b^{", display=True) == (
+        '<pre class="latex">a &lt; b^{</pre>')
+    assert offline_html.latex_to_html("x^2").startswith("<math ")
+
+
+def test_every_lesson_formula_converts():
+    """Each math expression in the lessons' Markdown becomes MathML: no LaTeX source left (a
+    fallback, or a command the converter passed through as text)."""
+    from nbconvert.filters.markdown_mistune import MarkdownWithMath
+
+    converted, left = 0, []
+    for path in sorted(ROOT.glob("solutions/*/*.ipynb")):
+        for index, cell in enumerate(nbformat.read(path, as_version=4).cells):
+            if cell.cell_type != "markdown":
+                continue
+            out = MarkdownWithMath(renderer=offline_html.MathMLRenderer(escape=False)).render(
+                cell.source)
+            formulas = re.findall(r"<math.*?</math>", out, re.S)
+            converted += len(formulas)
+            if 'class="latex"' in out or any("\\" in f for f in formulas):
+                left.append(f"{path.name} cell {index}")
+    assert left == []
+    assert converted > 100  # the lessons are full of math: the search did find it

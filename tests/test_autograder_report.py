@@ -7,7 +7,11 @@ by hand from its table, never from the code under test. What must hold:
 - the score distribution, the pass rates and the checker-message counts are the cohort's;
 - the charts are real PNGs, and ``report.html`` embeds exactly those PNGs (self-contained);
 - with the engine's ``state.json`` the failures (and why) and the slowest submissions are shown;
-  without it the report says so and still works.
+  without it the report says so and still works;
+- the auto-graded points are apart from the free-text points still to mark (the histogram, the
+  table, ``points.csv``); once marked, the whole score is shown;
+- a kernel the grader stopped counts once per submission under failures, with the exercises it
+  stopped, never among the checker messages.
 """
 from __future__ import annotations
 
@@ -19,14 +23,15 @@ import json
 import re
 import shutil
 
+import nbformat
 import pytest
 from nbgrader.api import Gradebook
 from PIL import Image
 
-from autograder import report
+from autograder import execute, report
 
-from .autograded_course import (ASSIGNMENT, MAX_SCORE, NOTEBOOK, PASSED, SCORES, STUDENTS,
-                                autograded_course)
+from .autograded_course import (ASSIGNMENT, FREE_TEXT, MAX_SCORE, NOTEBOOK, PASSED, POINTS,
+                                SCORES, STUDENTS, autograded_course)
 
 #: (exercise, message) -> students, counted by hand: what each failing check found, and its hint
 NOT_WRITTEN = ("CheckFailure: {} has not been written yet: it still raises NotImplementedError. "
@@ -100,8 +105,9 @@ def data(course):
 def test_report_writes_its_files(plain):
     out = plain.parent
     assert plain == out / "report.html"
-    assert {p.name for p in out.iterdir()} == {"grades.csv", "report.html", "report.md",
-                                                f"scores-{NOTEBOOK}.png", "pass-rates.png"}
+    assert {p.name for p in out.iterdir()} == {"grades.csv", "points.csv", "report.html",
+                                                "report.md", f"scores-{NOTEBOOK}.png",
+                                                "pass-rates.png"}
 
 
 def test_grades_csv_is_the_gradebooks(course, plain):
@@ -156,7 +162,9 @@ def test_message_counts_are_the_cohorts(data):
 def test_report_shows_the_numbers(plain):
     md = (plain.parent / "report.md").read_text()
     page = plain.read_text()
-    assert f"| {NOTEBOOK} | 4 | 5 | 2.25 | 2 | 0 | 5 |" in md
+    # auto-graded: 5 points (ada 5, blank 0, bugsy 2, squeezy 2); 2 free-text points, ada's
+    # answer still to mark (the others left it as released: nbgrader scored it 0 itself)
+    assert f"| {NOTEBOOK} | 4 | 5 | 2.25 | 2 | 0 | 5 | 2 | 1 submission (2 points) |" in md
     assert "| test_relu | 1 | 1/4 | 25% |" in md
     assert "<tr><td>test_relu</td><td>1</td><td>1/4</td><td>25%</td></tr>" in page
     assert f"| test_relu | {MUTATES} | 2 |" in md
@@ -178,7 +186,7 @@ def test_charts_are_pngs_and_the_html_embeds_them(plain):
     assert sorted(embedded) == sorted(files.values())
     # self-contained: every image is embedded; the only link is the CSV beside it
     assert re.findall(r'src="(?!data:)', page) == []
-    assert re.findall(r'href="([^"]+)"', page) == ["grades.csv"]
+    assert re.findall(r'href="([^"]+)"', page) == ["grades.csv", "points.csv"]
     md = (out / "report.md").read_text()
     assert f"](scores-{NOTEBOOK}.png)" in md and "](pass-rates.png)" in md
 
@@ -390,3 +398,122 @@ def test_near_identical_answers_are_capped_at_top(with_state):
     assert "| sigmoid | ada | (reference solution) |" not in section  # third: beyond top 2
     assert "5 more pairs not shown (top 2)." in section
     assert "5 more pairs not shown (top 2)." in with_state.read_text()
+
+
+# --------------------------------------------------------------------------------------------
+# Auto-graded points apart from free-text points still to mark
+# --------------------------------------------------------------------------------------------
+
+AUTO_MAX = sum(POINTS.values())  # 5
+HAND_MAX = sum(FREE_TEXT.values())  # 2
+
+
+def test_auto_graded_points_apart_from_free_text(data):
+    [scores] = data.notebooks
+    assert scores.max_score == MAX_SCORE == AUTO_MAX + HAND_MAX
+    assert (scores.auto_max, scores.hand_max) == (AUTO_MAX, HAND_MAX)
+    assert scores.auto_scores == SCORES  # every point so far is a test cell's
+    # only ada wrote an answer; the blank answers were scored 0 by nbgrader, nothing to mark
+    assert scores.to_mark == {"ada": 2.0, "blank": 0.0, "bugsy": 0.0, "squeezy": 0.0}
+    assert scores.hand_scores == {student: 0.0 for student in STUDENTS}
+    assert not scores.marking_done
+    assert scores.plotted == (scores.auto_scores, AUTO_MAX)
+    assert report._score_axis(scores) == (
+        "auto-graded points (out of 5)\n2 free-text points not shown: 1 submission still to mark")
+
+
+def test_points_csv_separates_the_points(plain):
+    rows = list(csv.DictReader(io.StringIO((plain.parent / "points.csv").read_text())))
+    assert [r["student"] for r in rows] == sorted(STUDENTS)
+    by_student = {r["student"]: r for r in rows}
+    assert by_student["ada"] == {
+        "student": "ada", "notebook": NOTEBOOK, "auto_graded": "5", "auto_graded_max": "5",
+        "free_text_marked": "0", "free_text_to_mark": "2", "free_text_max": "2",
+        "score_so_far": "5", "max_score": "7"}
+    for student in ("blank", "bugsy", "squeezy"):
+        assert by_student[student]["free_text_to_mark"] == "0"
+        assert float(by_student[student]["auto_graded"]) == SCORES[student]
+    page = plain.read_text()
+    assert "Free-text points: written answers the instructor marks by hand" in page
+
+
+def test_once_marked_the_whole_score_is_shown(course, tmp_path):
+    copy = tmp_path / "course"
+    shutil.copytree(course, copy)
+    with Gradebook(f"sqlite:///{copy / 'gradebook.db'}") as gb:
+        grade = gb.find_grade("explain_relu", NOTEBOOK, ASSIGNMENT, "ada")
+        grade.manual_score = 1.5
+        gb.db.commit()
+    data = report.collect(copy, ASSIGNMENT)
+    [scores] = data.notebooks
+    assert scores.marking_done and scores.hand_scores["ada"] == 1.5
+    assert scores.scores["ada"] == 6.5 and scores.auto_scores["ada"] == 5.0
+    assert scores.plotted == (scores.scores, MAX_SCORE)
+    assert report._score_axis(scores) == "score (out of 7: 5 auto-graded, 2 marked by hand)"
+    md = (report.write_report(copy, ASSIGNMENT, tmp_path / "out").parent / "report.md").read_text()
+    assert f"| {NOTEBOOK} | 4 | 5 | 2.25 | 2 | 0 | 5 | 2 | — |" in md
+
+
+# --------------------------------------------------------------------------------------------
+# Kernel deaths and time-outs: failures, not checker messages
+# --------------------------------------------------------------------------------------------
+
+DIED = "the kernel died while running code cell 5 (killed by signal 9: SIGKILL)"
+SLOW = "the notebook ran for more than 60 s (the notebook time limit) and was stopped"
+
+
+def _stop_kernel(course, student: str, answer: str, ename: str, reason: str) -> None:
+    """What ``autograder.execute`` writes when it stops a kernel while ``answer``'s cell ran."""
+    path = course / "autograded" / student / ASSIGNMENT / f"{NOTEBOOK}.ipynb"
+    path.chmod(0o644)
+    nb = nbformat.read(path, as_version=4)
+    start = next(i for i, cell in enumerate(nb.cells)
+                 if cell.metadata.get("nbgrader", {}).get("grade_id") == answer)
+    execute.mark_unrun(nb, start, ename, reason)
+    nbformat.write(nb, path)
+
+
+@pytest.fixture(scope="module")
+def stopped(course, tmp_path_factory):
+    """bugsy's kernel died in relu's answer cell; squeezy's ran out of time in sigmoid's."""
+    copy = tmp_path_factory.mktemp("stopped") / "course"
+    shutil.copytree(course, copy)
+    _stop_kernel(copy, "bugsy", "relu", "KernelDied", DIED)
+    _stop_kernel(copy, "squeezy", "sigmoid", "NotebookTimeout", SLOW)
+    return copy, report.write_report(copy, ASSIGNMENT, copy / "report")
+
+
+def test_kernel_deaths_are_failures_once_per_submission(stopped):
+    copy, _ = stopped
+    data = report.collect(copy, ASSIGNMENT)
+    assert [(f.student, f.notebook, f.failure, f.reason, f.exercises)
+            for f in data.run_failures] == [
+        ("bugsy", NOTEBOOK, "kernel died", DIED, ("test_relu", "test_sigmoid")),
+        ("squeezy", NOTEBOOK, "time-out", SLOW, ("test_sigmoid",))]
+    # never a checker message; the cells that ran before the stop still count theirs
+    assert all(name not in m.message for m in data.messages
+               for name in ("KernelDied", "NotebookTimeout", "not run"))
+    counted = {(m.grade_id, m.message): set(m.students) for m in data.messages}
+    assert counted[("test_relu", MUTATES)] == {"squeezy"}  # bugsy's relu never got checked
+    assert not any("bugsy" in m.students for m in data.messages if m.grade_id == "test_sigmoid")
+    assert report.run_failures(report.CourseDirectory(
+        config=report.load_config(copy, None)), ASSIGNMENT) == data.run_failures
+
+
+def test_kernel_deaths_in_the_report(stopped):
+    _, page = stopped
+    md = (page.parent / "report.md").read_text()
+    section = _section(md, "Kernel deaths and time-outs")
+    rows = [line for line in section.splitlines() if line.startswith("| ") and "---" not in line]
+    assert rows == ["| student | notebook | failure | exercises stopped | reason |",
+                    f"| bugsy | {NOTEBOOK} | kernel died | test_relu, test_sigmoid | {DIED} |",
+                    f"| squeezy | {NOTEBOOK} | time-out | test_sigmoid | {SLOW} |"]
+    assert "kernel died: 1 submission; time-out: 1 submission." in section
+    assert "KernelDied" not in _section(md, "Most frequent checker messages (top 10)")
+    assert html.escape(DIED) in page.read_text()
+
+
+def test_no_kernel_death_is_one_line(plain):
+    md = (plain.parent / "report.md").read_text()
+    assert _section(md, "Kernel deaths and time-outs") == (
+        "No kernel died or ran out of time or memory.")

@@ -104,14 +104,55 @@ def test_a_lesson_opens_with_its_goals_and_ends_with_a_recap(solution):
     assert "recap" in closing.lower()
 
 
-def test_cells_tagged_gpu_skip_themselves_without_a_gpu():
-    tagged = [(path.name, cell) for path in notebooks(SOLUTIONS) for cell in read(path).cells
-              if "gpu" in cell.metadata.get("tags", [])]
-    for name, cell in tagged:
-        assert cell.cell_type == "code" and not nbgrader(cell).get("grade"), name
-        first = next(line for line in cell.source.splitlines()
-                     if line.strip() and not line.lstrip().startswith("#"))
-        assert re.match(r"if not skip_without_gpu\(.+\):$", first), (name, first)
+def _gpu_cells():
+    return [(f"{path.parent.parent.name}/{path.name}#{i}", cell)
+            for path in notebooks(SOLUTIONS) + notebooks(LESSONS)
+            for i, cell in enumerate(read(path).cells) if "gpu" in cell.metadata.get("tags", [])]
+
+
+def test_cells_tagged_gpu_are_exactly_the_cells_that_ask_for_a_gpu():
+    tagged = _gpu_cells()
+    assert tagged, "no cell is tagged `gpu`"
+    for path in notebooks(SOLUTIONS) + notebooks(LESSONS):
+        for cell in read(path).cells:
+            asks = cell.cell_type == "code" and "skip_without_gpu(" in cell.source
+            assert asks == ("gpu" in cell.metadata.get("tags", [])), (path.name, cell.source[:80])
+
+
+@pytest.mark.parametrize("no_gpu_because", ["DLCOURSE_DEVICE=cpu", "torch sees no CUDA device"])
+@pytest.mark.parametrize("where,cell", _gpu_cells(), ids=[name for name, _ in _gpu_cells()])
+def test_cells_tagged_gpu_skip_themselves_without_a_gpu(where, cell, no_gpu_because, monkeypatch,
+                                                        capsys):
+    # every gpu cell is executed (IPython's transforms, then exec) on a machine without a GPU
+    import ast
+
+    from IPython.core.inputtransformer2 import TransformerManager
+
+    from dlcourse.device import skip_without_gpu
+
+    assert cell.cell_type == "code" and not nbgrader(cell).get("grade"), where
+    code = TransformerManager().transform_cell(cell.source)
+    body = ast.parse(code).body
+    # one `if not skip_without_gpu("..."):` block and nothing outside it
+    assert len(body) == 1 and isinstance(body[0], ast.If) and not body[0].orelse, where
+    first = next(line for line in cell.source.splitlines()
+                 if line.strip() and not line.lstrip().startswith("#"))
+    what = re.match(r'if not skip_without_gpu\("([^"]+)"\):$', first)
+    assert what, (where, first)
+    if no_gpu_because == "DLCOURSE_DEVICE=cpu":
+        monkeypatch.setenv("DLCOURSE_DEVICE", "cpu")
+    else:
+        import torch
+
+        monkeypatch.delenv("DLCOURSE_DEVICE", raising=False)
+        monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    # only skip_without_gpu is defined: the block would fail at once on the notebook's names
+    namespace = {"skip_without_gpu": skip_without_gpu}
+    exec(compile(code, where, "exec"), namespace)
+    out = capsys.readouterr()
+    assert out.out == f"No GPU here: skipping {what.group(1)} (this cell is tagged `gpu`).\n"
+    assert out.err == ""
+    assert sorted(namespace) == ["__builtins__", "skip_without_gpu"], "the cell defined names"
 
 
 def test_setup_cells_hold_no_framework_or_plotting():

@@ -53,6 +53,13 @@ ATOL = 1e-10
 class CheckFailure(AssertionError):
     """Raised by a checker when the student's code is wrong; the message is for the student."""
 
+    def _render_traceback_(self) -> list[str]:
+        """What IPython shows: the message under the student's own frames, none of dlcourse's
+        (see :mod:`dlcourse.checks.failure_display`)."""
+        from .failure_display import render
+
+        return render(self)
+
 
 @dataclass(frozen=True)
 class Mistake:
