@@ -2,12 +2,11 @@
 
 ``check`` runs a notebook the way the grader will and says, exercise by exercise, what it would
 find (:mod:`dlcourse.notebook_check`); ``doctor`` says what this environment has
-(:mod:`dlcourse.doctor`). Exit status 2 means bad input (or a command not available here).
+(:mod:`dlcourse.doctor`). Exit status 2 means bad input.
 """
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import sys
 
 
@@ -32,10 +31,6 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:1] == ["doctor"]:  # its options are its own
-        if importlib.util.find_spec("dlcourse.doctor") is None:
-            print("python -m dlcourse: doctor is not available in this version of dlcourse",
-                  file=sys.stderr)
-            return 2
         from .doctor import main as doctor_main
 
         return doctor_main(argv[1:])

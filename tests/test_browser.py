@@ -16,12 +16,6 @@ import json
 import os
 import re
 import shutil
-import signal
-import socket
-import subprocess
-import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 import numpy as np
@@ -32,6 +26,8 @@ from playwright.sync_api import expect, sync_playwright
 from dlcourse.checks import check_relu
 from dlcourse.progress import ENV_PROGRESS
 from dlcourse.widgets.neuron_explorer import describe_neuron
+
+from .lab_server import get, make_lab
 
 pytestmark = pytest.mark.browser
 
@@ -47,24 +43,8 @@ PROGRESS_CELL = ("from dlcourse.progress import progress; "
 NEWS_QUESTION = "official Jupyter news"  # JupyterLab's toast: "...notified about official Jupyter news?"
 # the repository's notebook when the tests start: it must be the same when they end
 LESSON_BYTES = (ROOT / "lessons" / NOTEBOOK).read_bytes()
-SERVER_START_S = 120
 RUN_S = 60            # one cell, the first of them starting the kernel and importing matplotlib
 VALIDATE_S = 180      # nbgrader runs the whole notebook in a fresh kernel
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _get(url: str) -> tuple[int, bytes]:
-    request = urllib.request.Request(url, headers={"Authorization": f"token {TOKEN}"})
-    try:
-        with urllib.request.urlopen(request, timeout=30) as response:
-            return response.status, response.read()
-    except urllib.error.HTTPError as err:
-        return err.code, err.read()
 
 
 def _lines(html: str) -> list[str]:
@@ -89,7 +69,6 @@ def lab(tmp_path_factory):
     work = tmp_path_factory.mktemp("browser-lab")
     lessons = work / "lessons"
     shutil.copytree(ROOT / "lessons", lessons)
-    port = _free_port()
     env = dict(os.environ, JUPYTER_TOKEN=TOKEN, BROWSER="true",
                # a fresh student's profile: no settings or workspace saved by an earlier session
                JUPYTERLAB_SETTINGS_DIR=str(work / "user-settings"),
@@ -103,33 +82,9 @@ def lab(tmp_path_factory):
     # it). `make lab` adds --allow-root as root (CI).
     for name in ("pyproject.toml", "jupyterlab-settings"):
         (work / name).symlink_to(ROOT / name)
-    with open(log_path, "wb") as log:
-        proc = subprocess.Popen(
-            ["make", "--no-print-directory", "-f", str(ROOT / "Makefile"), "lab",
-             f"VENV={ROOT / '.venv'}", f"PORT={port}", "LAB_ARGS=--no-browser"],
-            cwd=work, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + SERVER_START_S
-        while True:
-            try:
-                if _get(base + "/api/status")[0] == 200:
-                    break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"`make lab` did not serve on port {port}:\n"
-                            f"{log_path.read_text(errors='replace')[-3000:]}")
-            time.sleep(0.5)
+    with make_lab(work, env, log_path, TOKEN,
+                  ("-f", str(ROOT / "Makefile"), f"VENV={ROOT / '.venv'}")) as base:
         yield base, lessons, log_path
-    finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
 
 
 @pytest.fixture(scope="module")
@@ -306,7 +261,7 @@ def test_nbgraders_validate_button_shows_its_results(setup_done, artifacts):
 def test_no_news_popup_covers_the_notebook(lab, setup_done, artifacts):
     base = lab[0]
     page = setup_done
-    status, body = _get(base + "/lab/api/settings/@jupyterlab/apputils-extension:notification")
+    status, body = get(base + "/lab/api/settings/@jupyterlab/apputils-extension:notification", TOKEN)
     assert status == 200, body[:300]
     schema = json.loads(body)["schema"]
     assert schema["properties"]["fetchNews"]["default"] == "false", (

@@ -8,15 +8,11 @@ from __future__ import annotations
 import json
 import os
 import re
-import signal
-import socket
-import subprocess
-import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 import pytest
+
+from .lab_server import get, make_lab
 
 ROOT = Path(__file__).resolve().parent.parent
 TOKEN = "dlcourse-test-token"
@@ -27,24 +23,12 @@ NBGRADER_PLUGINS = [
 ]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 class Lab:
-    def __init__(self, port: int):
-        self.base = f"http://127.0.0.1:{port}"
+    def __init__(self, base: str):
+        self.base = base
 
     def get(self, path: str) -> tuple[int, bytes]:
-        request = urllib.request.Request(self.base + path,
-                                         headers={"Authorization": f"token {TOKEN}"})
-        try:
-            with urllib.request.urlopen(request, timeout=30) as response:
-                return response.status, response.read()
-        except urllib.error.HTTPError as err:
-            return err.code, err.read()
+        return get(self.base + path, TOKEN)
 
     def json(self, path: str):
         status, body = self.get(path)
@@ -54,35 +38,10 @@ class Lab:
 
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory):
-    port = _free_port()
     env = dict(os.environ, JUPYTER_TOKEN=TOKEN, BROWSER="true")
-    # a file, not a pipe: nobody reads a pipe while the tests run, and a full one blocks the server
     log_path = tmp_path_factory.mktemp("lab") / "lab.log"
-    with open(log_path, "wb") as log:
-        proc = subprocess.Popen(
-            ["make", "--no-print-directory", "lab", f"PORT={port}", "LAB_ARGS=--no-browser"],
-            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    server = Lab(port)
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                if server.get("/api/status")[0] == 200:
-                    break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                out = log_path.read_text(errors="replace")
-                pytest.fail(f"`make lab` did not serve on port {port}:\n{out[-3000:]}")
-            time.sleep(0.5)
-        yield server
-    finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
+    with make_lab(ROOT, env, log_path, TOKEN) as base:
+        yield Lab(base)
 
 
 def test_lab_serves_the_lessons_folder(lab):
