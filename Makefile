@@ -17,9 +17,12 @@ TORCH_CUDA ?= cu130
 TORCH_INDEX ?= https://download.pytorch.org/whl/$(TORCH_CUDA)
 GPU_STAMP := $(VENV)/.installed-gpu
 pin = $(shell sed -n 's/^ *"$(1)==\([^"]*\)",.*/\1/p' pyproject.toml)
+# the proxy in front of the course's JupyterHub, from npm (deploy/jupyterhub/package-lock.json)
+HUB_DIR := deploy/jupyterhub
+CHP := $(HUB_DIR)/node_modules/.bin/configurable-http-proxy
 ENV_READY := $(STAMP) $(LAB_SETTINGS) $(if $(filter 1 yes true,$(GPU)),$(GPU_STAMP))
 
-.PHONY: lab instructor test check lessons grade benchmark mutation clean-env help
+.PHONY: lab instructor test check lessons site hub hub-install grade benchmark mutation clean-env help
 
 help:
 	@echo "make lab         open JupyterLab on lessons/ (creates $(VENV) on first use)"
@@ -28,7 +31,10 @@ help:
 	@echo "make check NB=lessons/01-neuron [CHECK_ARGS=--json]"
 	@echo "                 check a notebook (or a folder) the way the grader will (python -m dlcourse check --help)"
 	@echo "make lessons     regenerate lessons/ from solutions/ with nbgrader"
+	@echo "make site        build the course website into _build/html [SITE_REPOSITORY=https://github.com/OWNER/REPO]"
 	@echo "make instructor  open JupyterLab at the course root, with nbgrader's formgrader"
+	@echo "make hub-install (root) what the course's JupyterHub needs on a fresh Debian machine"
+	@echo "make hub         (root) run the course's JupyterHub (deploy/jupyterhub/jupyterhub_config.py)"
 	@echo "make grade ASSIGNMENT=01-neuron [SUBMISSIONS=submitted] [GRADE_ARGS=...]"
 	@echo "                 grade every submission in parallel, sandboxed (python -m autograder grade --help)"
 	@echo "make benchmark   run the benchmarks in benchmarks/ (about half an hour on 2 cores)"
@@ -39,7 +45,7 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "dlcourse needs Python 3.11 or newer")'
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[test]"
+	$(BIN)/python -m pip install --quiet -e ".[test,site,hub]"
 	touch $(STAMP)
 
 $(LAB_SETTINGS): jupyterlab-settings/overrides.json $(STAMP)
@@ -59,7 +65,7 @@ lab: $(ENV_READY)
 instructor: $(ENV_READY)
 	$(BIN)/jupyter lab --port=$(PORT) $(ROOT_FLAG) $(LAB_ARGS)
 
-test: $(ENV_READY)
+test: $(ENV_READY) $(CHP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # check a student's notebook (or every notebook of a folder) as the grader will; exit 1 if anything fails
@@ -69,6 +75,23 @@ check: $(STAMP)
 
 lessons: $(STAMP)
 	$(BIN)/python -m autograder.lessons
+
+$(CHP): $(HUB_DIR)/package.json $(HUB_DIR)/package-lock.json
+	@command -v npm >/dev/null || { echo "npm is missing: apt-get install nodejs npm (or make hub-install)"; exit 1; }
+	npm ci --prefix $(HUB_DIR) --no-audit --no-fund --loglevel=error
+	touch $(CHP)
+
+hub-install:
+	bash $(HUB_DIR)/install.sh
+
+# as root: DLCOURSE_HUB_ROSTER=roster.txt DLCOURSE_HUB_INSTRUCTORS=name make hub (README: JupyterHub)
+hub: $(ENV_READY) $(CHP)
+	$(BIN)/jupyterhub -f $(HUB_DIR)/jupyterhub_config.py
+
+# the course website: student notebooks with a reference run's outputs (website/build.py)
+SITE_REPOSITORY ?=
+site: $(STAMP)
+	$(BIN)/python -m website.build $(if $(SITE_REPOSITORY),--repository $(SITE_REPOSITORY))
 
 # grade all submissions of one assignment: make grade ASSIGNMENT=01-neuron SUBMISSIONS=~/lms-download
 SUBMISSIONS ?= submitted

@@ -11,3 +11,7 @@ c.CourseDirectory.source_directory = "solutions"
 c.CourseDirectory.release_directory = "lessons"
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
 c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
+# late work: 10 % of the score per day begun after the assignment's due date (nbgrader db
+# assignment add ID --duedate=...), through nbgrader's own late-penalty mechanism
+c.AssignLatePenalties.plugin_class = "autograder.late_penalty.PerDayLatePenalty"
+c.PerDayLatePenalty.percent_per_day = 10
