@@ -65,16 +65,36 @@ def nbgrader(course: Path, *args: str) -> float:
     return run([sys.executable, "-m", "nbgrader", *args], course)
 
 
+def group_of(student: int) -> str:
+    """Student number ``student``'s group: every fifth 'blank', every seventh 'bug', or 'right'."""
+    if student % 5 == 4:
+        return "blank"
+    if student % 7 == 6:
+        return "bug"
+    return "right"
+
+
 def answer_of(cell, student: int) -> str | None:
     """What student number ``student`` writes in an answer cell (None: leaves it as released)."""
     meta = cell.metadata.get("nbgrader", {})
     if not (meta.get("solution") and cell.cell_type == "code"):
         return None
-    if student % 5 == 4:
+    group = group_of(student)
+    if group == "blank":
         return None
-    if student % 7 == 6 and meta["grade_id"] in BUGS:
+    if group == "bug" and meta["grade_id"] in BUGS:
         return BUGS[meta["grade_id"]]
     return SOLUTION_MARKERS.sub("", cell.source)
+
+
+def fill_answers(nb, answers: dict, number: int) -> None:
+    """Write student ``number``'s answers (``answer_of``) into ``nb``'s answer cells, in place."""
+    for cell in nb.cells:
+        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+        if grade_id in answers and cell.cell_type == "code":
+            answer = answer_of(answers[grade_id], number)
+            if answer is not None:
+                cell.source = answer
 
 
 def build_course(course: Path, lessons: list[str], students: int) -> Path:
@@ -95,12 +115,7 @@ def build_course(course: Path, lessons: list[str], students: int) -> Path:
                        if c.metadata.get("nbgrader", {}).get("solution")}
             for number in range(students):
                 nb = nbformat.from_dict(released)
-                for cell in nb.cells:
-                    grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
-                    if grade_id in answers and cell.cell_type == "code":
-                        answer = answer_of(answers[grade_id], number)
-                        if answer is not None:
-                            cell.source = answer
+                fill_answers(nb, answers, number)
                 folder = submissions / f"s{number:03d}" / lesson
                 folder.mkdir(parents=True, exist_ok=True)
                 nbformat.write(nb, folder / path.name)

@@ -88,6 +88,27 @@ def test_a_folder_in_json_says_what_each_notebook_lacks(tmp_path):
     assert report["passed"] is False
 
 
+def test_a_kernel_that_dies_leaves_the_exercises_after_it_in_error(tmp_path):
+    """An answer that ends Python (``os._exit``): what ran before is checked as usual, the
+    exercise whose cell killed the kernel and every later one are errors that say so."""
+    nb = read(SOLUTION)
+    tanh_cell = next(c for c in nb.cells
+                     if c.get("metadata", {}).get("nbgrader", {}).get("grade_id") == "tanh")
+    tanh_cell.source += "\nimport os\nos._exit(1)\n"
+    nbformat.write(nb, tmp_path / SOLUTION.name)
+
+    run = _check(str(tmp_path / SOLUTION.name), "--json")
+    assert run.returncode == 1, run.stdout + run.stderr
+    [report] = json.loads(run.stdout)["notebooks"]
+    names = list(_test_cells(nb))
+    died_at = names.index("tanh")
+    statuses = [e["status"] for e in report["exercises"]]
+    assert statuses == ["passed"] * died_at + ["error"] * (len(names) - died_at)
+    for exercise in report["exercises"][died_at:]:
+        assert "kernel died" in exercise["message"], exercise
+    assert report["points"] == sum(list(_test_cells(nb).values())[:died_at])
+
+
 def test_text_lines_show_each_status_and_the_first_line_of_the_message(capsys):
     result = notebook_check.NotebookResult("nb.ipynb", [
         notebook_check.ExerciseResult("sigmoid", "passed", None, 2, 2),

@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+#: what every environment installs: the course and its test, website and hub extras
+BASE_EXTRAS = ".[test,site,hub]"
 
 
 def _pin(name: str) -> str:
@@ -32,7 +34,7 @@ def _index(lines, pattern):
 def test_gpu_1_installs_the_cuda_builds_of_the_pinned_versions_before_lab(tmp_path):
     lines = _plan(tmp_path, "GPU=1")
     torch, tf, jax = _pin("torch"), _pin("tensorflow-cpu"), _pin("jax")
-    base = _index(lines, r'pip install --quiet -e "\.\[test\]"')
+    base = _index(lines, re.escape(f'pip install --quiet -e "{BASE_EXTRAS}"'))
     cuda_torch = _index(lines, re.escape(f'"torch=={torch}+cu130" --index-url '
                                          "https://download.pytorch.org/whl/cu130"))
     remove_cpu_tf = _index(lines, r"pip uninstall --quiet -y tensorflow-cpu$")
@@ -51,6 +53,6 @@ def test_the_cuda_variant_of_torch_can_be_chosen(tmp_path):
 @pytest.mark.parametrize("gpu", [None, "0", ""])
 def test_without_gpu_nothing_cuda_is_installed(tmp_path, gpu):
     plan = "\n".join(_plan(tmp_path, *([] if gpu is None else [f"GPU={gpu}"])))
-    assert 'pip install --quiet -e ".[test]"' in plan and "jupyter lab " in plan
+    assert f'pip install --quiet -e "{BASE_EXTRAS}"' in plan and "jupyter lab " in plan
     for cuda in ("download.pytorch.org", "and-cuda", "cuda12", "uninstall"):
         assert cuda not in plan

@@ -6,11 +6,13 @@ each student's server is their own process under their own uid, as on a class's 
 a student does goes through the hub: log in (a token requested with the password through the
 REST API), start the server, then nbgrader's Assignments endpoints and the Contents API of that
 server (what JupyterLab's Assignments tab and its Save do). The instructor works in the course
-folder with nbgrader's commands and ``python -m autograder grade`` (sandbox on).
+folder, an account of their own that owns it: nbgrader's commands as that account, the
+formgrader in their own server (it starts in the course folder), ``python -m autograder grade``
+as root (its sandbox needs root).
 
 The term, in order (one test a step; each needs the ones before it):
 
-1. the instructor releases lesson 01, with a due date a day away;
+1. the instructor releases lesson 01, with a due date a day away; their formgrader lists it;
 2. ada, bob and cy log in and start their servers; each fetches the lesson;
 3. ada submits the solution; bob submits the notebook untouched; then the due date passes;
    bob submits again with a wrong ``relu`` (late); cy submits nothing;
@@ -61,8 +63,9 @@ pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason="the hub starts server
                                 "users, and the grader's sandbox needs root")
 
 
-def _run(cmd: list[str], cwd: Path, **kwargs) -> subprocess.CompletedProcess:
-    env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}"}
+def _run(cmd: list[str], cwd: Path, env_extra: dict | None = None,
+         **kwargs) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}", **(env_extra or {})}
     result = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True, check=False,
                             **kwargs)
     assert result.returncode == 0, f"{' '.join(map(str, cmd))}:\n{result.stdout}\n{result.stderr}"
@@ -98,6 +101,8 @@ class Term:
         self.base = base
         tag = secrets.token_hex(2)
         self.students = {name: f"dlh{tag}-{name}" for name in ("ada", "bob", "cy")}
+        self.instructor = f"dlh{tag}-prof"
+        self.accounts = {**self.students, "prof": self.instructor}
         self.password = secrets.token_urlsafe(16)
         self.exchange = base / "exchange"
         self.course = base / "course"
@@ -110,14 +115,19 @@ class Term:
 
     # --- the instructor's side ---------------------------------------------------------------
     def nbgrader(self, *args: str) -> subprocess.CompletedProcess:
-        return _run([str(BIN / "nbgrader"), *args], cwd=self.course)
+        """An nbgrader command of the instructor's, as their own account, in the course."""
+        home = accounts.pwd.getpwnam(self.instructor).pw_dir
+        return _run([str(BIN / "nbgrader"), *args], cwd=self.course, user=self.instructor,
+                    group=self.instructor, env_extra={"HOME": home})
 
     def make_course(self) -> None:
+        """The instructor's course folder, theirs alone: the source and (later) the gradebook."""
         self.course.mkdir(mode=0o700)
         shutil.copy(ROOT / "nbgrader_config.py", self.course)
         with (self.course / "nbgrader_config.py").open("a") as config:
             config.write(f"\nc.Exchange.root = {str(self.exchange)!r}\n")
         shutil.copytree(ROOT / "solutions" / LESSON, self.course / "solutions" / LESSON)
+        _run(["chown", "-R", f"{self.instructor}:{self.instructor}", str(self.course)], cwd=ROOT)
         self.exchange.mkdir()
         self.exchange.chmod(0o777)
 
@@ -132,6 +142,8 @@ class Term:
                "DLCOURSE_HUB_PORT": str(self.port), "DLCOURSE_HUB_API_PORT": str(free_port()),
                "DLCOURSE_PROXY_API_PORT": str(free_port()),
                "DLCOURSE_EXCHANGE": str(self.exchange),
+               "DLCOURSE_HUB_INSTRUCTORS": self.instructor,
+               "DLCOURSE_COURSE_DIR": str(self.course),
                "DLCOURSE_HUB_TEST_PASSWORD": self.password}
         self.log = (self.base / "hub.log").open("w")
         self.hub = subprocess.Popen([str(BIN / "jupyterhub"), "-f",
@@ -164,7 +176,7 @@ class Term:
 
     # --- a student's side, through the hub ---------------------------------------------------
     def login(self, who: str) -> None:
-        user = self.students[who]
+        user = self.accounts[who]
         reply = requests.post(f"{self.url}/hub/api/users/{user}/tokens", timeout=30,
                               json={"auth": {"username": user, "password": self.password},
                                     "note": "test login"})
@@ -177,7 +189,7 @@ class Term:
                                 **kwargs)
 
     def start_server(self, who: str) -> None:
-        user = self.students[who]
+        user = self.accounts[who]
         reply = self.api(who, "POST", f"/hub/api/users/{user}/server")
         assert reply.status_code in (201, 202), f"{reply.text}\n{self.hub_log()}"
         deadline = time.monotonic() + 120
@@ -236,14 +248,14 @@ def term():
     t = Term(base)
     opened = _open_the_way([Path(sys.executable), ROOT])
     try:
-        for user in t.students.values():
+        for user in t.accounts.values():
             accounts.create(user, base / "home")
         t.make_course()
         t.start_hub()
         yield t
     finally:
         t.stop_hub()
-        for user in t.students.values():
+        for user in t.accounts.values():
             accounts.remove(user)
         for folder, mode in opened:
             folder.chmod(mode)
@@ -259,6 +271,13 @@ def test_1_the_instructor_releases_lesson_01_with_a_due_date(term):
     term.nbgrader("release_assignment", LESSON)
     outbound = term.exchange / COURSE / "outbound" / LESSON / f"{LESSON}.ipynb"
     assert outbound.read_bytes() == (ROOT / "lessons" / LESSON / f"{LESSON}.ipynb").read_bytes()
+    # the formgrader runs in the instructor's own server, which starts in the course folder
+    term.login("prof")
+    term.start_server("prof")
+    listed = term.api("prof", "GET", f"/user/{term.instructor}/formgrader/api/assignments")
+    assert listed.status_code == 200, term.hub_log()
+    [assignment] = json.loads(listed.text)  # an error page here is HTML: "course not found"
+    assert assignment["name"] == LESSON and assignment["status"] == "released"
 
 
 def test_2_students_log_in_start_their_servers_and_fetch(term):
@@ -283,7 +302,7 @@ def test_2_students_log_in_start_their_servers_and_fetch(term):
     assert term.api("ada", "GET", f"/user/{ada}/formgrader/api/assignments").status_code == 404
     lab = term.api("ada", "GET", f"/user/{ada}/lab")
     config = json.loads(re.search(r'<script id="jupyter-config-data" type="application/json">'
-                                  r"(.*?)</script>", lab.text, re.S).group(1))
+                                  r"(.*?)</script>", lab.text, re.DOTALL).group(1))
     disabled = config["disabledExtensions"]
     assert "@jupyter/nbgrader:formgrader" in disabled
     assert "@jupyter/nbgrader:create-assignment" in disabled
@@ -406,8 +425,8 @@ def _points() -> tuple[float, float, float]:
 
 
 def test_7_the_exported_grades_cell_by_cell(term):
-    term.nbgrader("export", "--to", str(term.base / "grades.csv"))
-    rows = {r["student_id"]: r for r in csv.DictReader((term.base / "grades.csv").open())}
+    term.nbgrader("export", "--to", str(term.course / "grades.csv"))
+    rows = {r["student_id"]: r for r in csv.DictReader((term.course / "grades.csv").open())}
     auto, total, relu = _points()
     bob_raw = auto - relu
     expected = {

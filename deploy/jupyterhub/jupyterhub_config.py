@@ -14,8 +14,9 @@
   and the exchange, ``DLCOURSE_EXCHANGE``, default ``/srv/nbgrader/exchange``). Students get the
   Assignments tab (fetch, submit, fetch feedback) and Validate, not the formgrader nor the Create
   Assignment panel (``deploy/jupyterhub/jupyter-student/``); an instructor's server
-  starts in the course folder (``DLCOURSE_COURSE_DIR``, a clone of this repository that they
-  own), where nbgrader's formgrader and ``python -m autograder grade`` work on the course.
+  opens the course folder (``DLCOURSE_COURSE_DIR``, a clone of this repository that they
+  own) and its formgrader works on that course with the course's own ``nbgrader_config.py``
+  (``deploy/jupyterhub/jupyter-instructor/``).
 - **State**: the hub's database, cookie secret and pid files in ``DLCOURSE_HUB_STATE`` (default
   ``/srv/jupyterhub``); the proxy is configurable-http-proxy from ``deploy/jupyterhub/node_modules``
   (``npm ci`` there, which ``make hub-install`` runs).
@@ -83,11 +84,19 @@ c.Spawner.environment = {
 STUDENT_CONFIG = HERE / "jupyter-student"
 
 
+#: an instructor's servers read these first: nbgrader pointed at the course and its configuration
+INSTRUCTOR_CONFIG = HERE / "jupyter-instructor"
+
+
 def pre_spawn_hook(spawner):
-    """An instructor's server starts in the course folder; a student's has no formgrader."""
+    """An instructor's server opens the course folder, with nbgrader's formgrader on the course;
+    a student's has no formgrader."""
     if spawner.user.name in INSTRUCTORS:
         if COURSE_DIR:
             spawner.notebook_dir = COURSE_DIR
+            spawner.environment = {
+                **spawner.environment, "DLCOURSE_COURSE_DIR": COURSE_DIR,
+                "JUPYTER_CONFIG_PATH": os.pathsep.join([str(INSTRUCTOR_CONFIG), str(HERE / "jupyter")])}
     else:
         spawner.environment = {**spawner.environment, "JUPYTER_CONFIG_PATH":
                                os.pathsep.join([str(STUDENT_CONFIG), str(HERE / "jupyter")])}
