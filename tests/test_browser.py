@@ -155,12 +155,17 @@ def _relu_from(source: str):
     return namespace["relu"]
 
 
-def test_a_right_relu_shows_the_pass_line(setup_done, artifacts):
-    page = setup_done
-    answer, test = code_cell(page, "def relu(z):"), code_cell(page, "check_relu(relu)")
-    type_into(answer, RIGHT_RELU)
-    run(answer)
+def answer_and_check(page, answer_marker: str, answer: str):
+    """Type ``answer`` into the relu exercise, run it and its test cell; return the test cell."""
+    cell, test = code_cell(page, answer_marker), code_cell(page, "check_relu(relu)")
+    type_into(cell, answer)
+    run(cell)
     run(test)
+    return test
+
+
+def test_a_right_relu_shows_the_pass_line(setup_done, artifacts):
+    test = answer_and_check(setup_done, "def relu(z):", RIGHT_RELU)
     shown = len(check_relu.exercise.selected(False))
     expect(test.locator(".jp-OutputArea-output")).to_contain_text(
         f"All {shown} checks of relu passed.")
@@ -168,11 +173,7 @@ def test_a_right_relu_shows_the_pass_line(setup_done, artifacts):
 
 
 def test_a_wrong_relu_shows_the_case_and_the_hint(setup_done, artifacts):
-    page = setup_done
-    answer, test = code_cell(page, "def relu("), code_cell(page, "check_relu(relu)")
-    type_into(answer, WRONG_RELU)
-    run(answer)
-    run(test)
+    test = answer_and_check(setup_done, "def relu(", WRONG_RELU)
     message = check_relu.exercise.first_failure(_relu_from(WRONG_RELU))
     assert message and "Hint:" in message, message
     output = test.locator(".jp-OutputArea-output")

@@ -46,7 +46,8 @@ import pytest
 import requests
 
 from .lab_server import free_port
-from .notebooks import is_answer, is_test, nbgrader
+from .notebooks import is_test, nbgrader
+from .test_grading import answers_from_solution, fill_in
 
 ROOT = Path(__file__).resolve().parent.parent
 HUB_DIR = ROOT / "deploy" / "jupyterhub"
@@ -57,7 +58,6 @@ LESSON = "01-neuron"
 COURSE = "dlcourse"
 BIN = Path(sys.executable).parent
 WRONG_RELU = "def relu(z):\n    return np.abs(np.asarray(z, dtype=float))\n"
-MARKER = re.compile(r"^[ \t]*### (BEGIN|END) SOLUTION[ \t]*\n?", re.MULTILINE)
 
 pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason="the hub starts servers as other "
                                 "users, and the grader's sandbox needs root")
@@ -79,19 +79,6 @@ def _as_user(user: str, code: str) -> dict:
                             text=True, timeout=60, check=False)
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout)
-
-
-def _answers(student_nb, solution_nb, wrong: dict[str, str] | None = None):
-    """The released notebook with every answer cell filled in from the solution (or ``wrong``)."""
-    filled = json.loads(json.dumps(student_nb))
-    answers = {nbgrader(c)["grade_id"]: MARKER.sub("", c.source)
-               for c in solution_nb.cells if is_answer(c)}
-    answers.update(wrong or {})
-    for cell in filled["cells"]:
-        grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
-        if grade_id in answers and cell["cell_type"] == "code":
-            cell["source"] = answers[grade_id]
-    return filled
 
 
 class Term:
@@ -319,8 +306,9 @@ def _submit(term, who: str) -> None:
 
 def test_3_submissions_on_time_twice_and_late(term):
     solution = nbformat.read(ROOT / "solutions" / LESSON / f"{LESSON}.ipynb", as_version=4)
-    released = json.loads((ROOT / "lessons" / LESSON / f"{LESSON}.ipynb").read_text())
-    term.save("ada", _answers(released, solution))
+    released = nbformat.read(ROOT / "lessons" / LESSON / f"{LESSON}.ipynb", as_version=4)
+    answers = answers_from_solution(solution)
+    term.save("ada", fill_in(released, answers))
     _submit(term, "ada")
     _submit(term, "bob")  # the notebook as fetched: nothing answered
     # the due date passes (whole seconds in the gradebook: none of the above is in its second)
@@ -328,7 +316,7 @@ def test_3_submissions_on_time_twice_and_late(term):
     term.due = dt.datetime.now(dt.UTC)
     term.nbgrader("db", "assignment", "add", LESSON, f"--duedate={term.due:%Y-%m-%d %H:%M:%S} UTC")
     time.sleep(1.5)
-    term.save("bob", _answers(released, solution, {"relu": WRONG_RELU}))
+    term.save("bob", fill_in(released, {**answers, "relu": WRONG_RELU}))
     _submit(term, "bob")
     assert len(term.submitted["ada"]) == 1 and len(term.submitted["bob"]) == 2
     assert term.students["cy"] not in " ".join(p.name for p in
