@@ -1,5 +1,7 @@
 # dlcourse: `make lab` to study, `make test` to run every test. Both create .venv when needed.
 PYTHON ?= python3
+# the repository: what `pip install -e` installs, also when make runs elsewhere with -f (the tests)
+HERE   := $(patsubst %/,%,$(dir $(abspath $(firstword $(MAKEFILE_LIST)))))
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
@@ -45,7 +47,7 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "dlcourse needs Python 3.11 or newer")'
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[test,site,hub]"
+	$(BIN)/python -m pip install --quiet -e "$(HERE)[test,site,hub]"
 	touch $(STAMP)
 
 $(LAB_SETTINGS): jupyterlab-settings/overrides.json $(STAMP)

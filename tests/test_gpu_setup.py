@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-#: what every environment installs: the course and its test, website and hub extras
-BASE_EXTRAS = ".[test,site,hub]"
+#: what every environment installs: the repository with its test, website and hub extras
+BASE_EXTRAS = f"{ROOT}[test,site,hub]"
 
 
 def _pin(name: str) -> str:
